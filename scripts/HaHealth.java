@@ -1,0 +1,52 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES ha/*.java
+//DESCRIPTION Phase health: GET /api/v1/health without credentials answers 204 on every node.
+package ha.scripts;
+
+import ha.ArcadeClient;
+import ha.Cli;
+import ha.CommonOptions;
+import ha.Node;
+import ha.Phase;
+import ha.PhaseContext;
+import ha.PhaseRunner;
+import ha.Wait;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "ha-health", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Checks liveness: GET /api/v1/health, sent without credentials, answers 204 on every node.")
+public class HaHealth implements Phase, Callable<Integer> {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public String name() {
+        return "health";
+    }
+
+    @Override
+    public String summary() {
+        return "GET /api/v1/health without credentials answers 204 on every node";
+    }
+
+    @Override
+    public void run(PhaseContext ctx) {
+        for (Node node : ctx.target().nodes()) {
+            ArcadeClient anonymous = ctx.target().client(node).anonymous();
+            Wait.until(node + " to answer GET /api/v1/health with 204", Wait.HTTP_POLL, ctx.timeout(),
+                    anonymous::health, status -> status == 204);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        return PhaseRunner.runAlone(common, this);
+    }
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaHealth(), args));
+    }
+}

@@ -1,0 +1,63 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES ha/*.java
+//DESCRIPTION Phase read: every row the leader holds is readable on the leader and on every follower.
+package ha.scripts;
+
+import ha.Cli;
+import ha.CommonOptions;
+import ha.Node;
+import ha.Phase;
+import ha.PhaseContext;
+import ha.PhaseFailure;
+import ha.PhaseRunner;
+import ha.Wait;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "ha-read", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Reads back on every node, not just the leader: every HaRow the leader holds (including the row "
+                + "the write phase inserted, when run by the driver) becomes readable on each follower within --timeout.")
+public class HaRead implements Phase, Callable<Integer> {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public String name() {
+        return "read";
+    }
+
+    @Override
+    public String summary() {
+        return "the written rows are readable on the leader and on every follower";
+    }
+
+    @Override
+    public void run(PhaseContext ctx) {
+        Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
+        String written = (String) ctx.shared().get(HaWrite.MARKER);
+        Set<String> onLeader = Wait.until("the leader " + leader + " to return the rows of " + ha.Rows.TYPE,
+                Wait.HTTP_POLL, ctx.timeout(), () -> ctx.rows().markers(leader), rows -> true);
+        if (onLeader.isEmpty()) {
+            throw new PhaseFailure("expected rows of " + ha.Rows.TYPE + " in database '" + ctx.rows().database()
+                    + "' on the leader " + leader + ", saw none (run ha-write first)");
+        }
+        if (written != null && !onLeader.contains(written)) {
+            throw new PhaseFailure("expected the leader " + leader + " to return the row " + written
+                    + " that the write phase inserted, saw " + onLeader.size() + " rows without it");
+        }
+        ctx.rows().awaitOnEveryNode(onLeader, ctx.timeout());
+        ctx.figure("rows checked per node", onLeader.size());
+    }
+
+    @Override
+    public Integer call() {
+        return PhaseRunner.runAlone(common, this);
+    }
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaRead(), args));
+    }
+}

@@ -1,0 +1,55 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES ha/*.java
+//DESCRIPTION Phase replica-health: the leader reports every follower's replicaStatus HEALTHY.
+package ha.scripts;
+
+import ha.Cli;
+import ha.CommonOptions;
+import ha.Node;
+import ha.Phase;
+import ha.PhaseContext;
+import ha.PhaseRunner;
+import ha.PhaseSkipped;
+import ha.ServerVersion;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "ha-replica-health", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Checks per-peer replica health on the leader: every follower's replicaStatus reaches HEALTHY within "
+                + "--timeout (UNKNOWN right after a leader change and CATCHING_UP are transient; STALLED or FALLING_BEHIND at "
+                + "the deadline fail, naming the peer and its lag). Skipped only on servers older than 26.7.1, which lack the field.")
+public class HaReplicaHealth implements Phase, Callable<Integer> {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public String name() {
+        return "replica-health";
+    }
+
+    @Override
+    public String summary() {
+        return "the leader reports every follower HEALTHY";
+    }
+
+    @Override
+    public void run(PhaseContext ctx) {
+        ServerVersion version = ctx.cluster().version(ctx.timeout());
+        if (!version.reportsReplicaStatus()) {
+            throw new PhaseSkipped("server " + version + " predates replicaStatus (added in 26.7.1)");
+        }
+        Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
+        ctx.cluster().awaitFollowersHealthy(leader, ctx.timeout());
+    }
+
+    @Override
+    public Integer call() {
+        return PhaseRunner.runAlone(common, this);
+    }
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaReplicaHealth(), args));
+    }
+}

@@ -1,0 +1,46 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES ha/*.java
+//DESCRIPTION Phase rollout: the ArcadeDB StatefulSet is rolled out as `kubectl rollout status` means it.
+package ha.scripts;
+
+import ha.Cli;
+import ha.CommonOptions;
+import ha.Phase;
+import ha.PhaseContext;
+import ha.PhaseRunner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "ha-rollout", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Waits until the release's StatefulSet is rolled out: observed generation current, every replica "
+                + "updated and ready, current revision equal to the update revision (not fabric8's count-only readiness).")
+public class HaRollout implements Phase, Callable<Integer> {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public String name() {
+        return "rollout";
+    }
+
+    @Override
+    public String summary() {
+        return "every node runs the current spec and is ready";
+    }
+
+    @Override
+    public void run(PhaseContext ctx) {
+        ctx.target().awaitRollout(ctx.timeout());
+    }
+
+    @Override
+    public Integer call() {
+        return PhaseRunner.runAlone(common, this);
+    }
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaRollout(), args));
+    }
+}

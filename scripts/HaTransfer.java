@@ -1,0 +1,75 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES ha/*.java
+//DESCRIPTION Phase transfer: move leadership to a follower at runtime, then write and read through the new leader.
+package ha.scripts;
+
+import ha.Cli;
+import ha.ClusterOps;
+import ha.CommonOptions;
+import ha.Log;
+import ha.Node;
+import ha.Phase;
+import ha.PhaseContext;
+import ha.PhaseFailure;
+import ha.PhaseRunner;
+import ha.Wait;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "ha-transfer", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Transfers Raft leadership at runtime: picks a follower, asks the leader to hand over to it "
+                + "(POST /api/v1/cluster/leader), waits until every node names it leader, then writes a new row through it "
+                + "and reads it back on every node.")
+public class HaTransfer implements Phase, Callable<Integer> {
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(30);
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Override
+    public String name() {
+        return "transfer";
+    }
+
+    @Override
+    public String summary() {
+        return "leadership moves to a chosen follower; writes go through the new leader";
+    }
+
+    @Override
+    public void run(PhaseContext ctx) {
+        ClusterOps cluster = ctx.cluster();
+        Node oldLeader = cluster.awaitLeader("every node to name the same leader", ctx.timeout());
+        Node chosen = ctx.target().nodes().stream().filter(n -> !n.equals(oldLeader)).findFirst()
+                .orElseThrow(() -> new PhaseFailure("expected at least one follower to transfer leadership to, saw only " + oldLeader));
+        String chosenId = ctx.target().peerIdOf(chosen);
+        Log.step("asking %s to hand leadership to %s (%s)", oldLeader, chosen, chosenId);
+
+        long t0 = System.nanoTime();
+        ctx.target().client(oldLeader).transferLeadership(chosenId, TRANSFER_TIMEOUT);
+        boolean readyField = cluster.version(ctx.timeout()).reportsLeaderReady();
+        Wait.until("every node to name " + chosen + " the leader", Wait.HTTP_POLL, ctx.timeout(), cluster::views,
+                views -> chosenId.equals(views.agreedLeaderId())
+                        && views.of(chosen).status().leader()
+                        && (!readyField || Boolean.TRUE.equals(views.of(chosen).status().leaderReady())));
+        ctx.figure("transfer time", Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
+
+        ctx.rows().ensureSchema(chosen, ctx.timeout());
+        String marker = ctx.runId() + "-transfer";
+        ctx.rows().insertAcknowledged(chosen, marker, name(), ctx.timeout());
+        ctx.rows().awaitOnEveryNode(Set.of(marker), ctx.timeout());
+    }
+
+    @Override
+    public Integer call() {
+        return PhaseRunner.runAlone(common, this);
+    }
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaTransfer(), args));
+    }
+}

@@ -1,0 +1,43 @@
+package ha;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command the way every script of the suite does: exit 0 when all passed, 1 when a
+ * phase failed or the environment is not usable, 2 for a bad command line. Errors are one line
+ * ("error: …"), never a bare stack trace.
+ */
+public final class Cli {
+    public static final int PASSED = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private Cli() {
+    }
+
+    public static int execute(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println(Redactor.redact("error: " + ex.getMessage()));
+            err.println("Try '" + ex.getCommandLine().getCommandName() + " --help' for usage.");
+            err.flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            if (ex instanceof UsageException) {
+                err.println(Redactor.redact("error: " + ex.getMessage()));
+                err.flush();
+                return USAGE;
+            }
+            String message = ex instanceof SuiteException ? ex.getMessage() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            err.println(Redactor.redact("error: " + message));
+            err.flush();
+            return FAILED;
+        });
+        return cl.execute(args);
+    }
+}

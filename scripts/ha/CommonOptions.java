@@ -1,0 +1,36 @@
+package ha;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options every phase script and the driver share: where the cluster is and how long to wait. */
+public final class CommonOptions {
+    public enum TargetKind { kube, local }
+
+    @Option(names = "--target", paramLabel = "KIND",
+            description = "kube: the chart's release on a Kubernetes cluster (default). local: ArcadeDB server processes on this machine.")
+    public TargetKind target = TargetKind.kube;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context (default: the current one).")
+    public String context;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Namespace of the release (default: the context's, else 'default').")
+    public String namespace;
+
+    @Option(names = "--release", paramLabel = "NAME", description = "Helm release of the chart (default: ${DEFAULT-VALUE}).")
+    public String release = "test-arcadedb";
+
+    @Option(names = "--chart", paramLabel = "DIR", description = "Chart used by helm upgrade in scale-up (default: ${DEFAULT-VALUE}).")
+    public Path chart = Path.of("charts/arcadedb");
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "How long any one wait of a phase may take, e.g. 90s, 2m (default: 2m).")
+    public Duration timeout = Duration.ofMinutes(2);
+
+    @Option(names = "--database", paramLabel = "NAME", description = "Test database, created if absent (default: ${DEFAULT-VALUE}).")
+    public String database = "integration-test";
+
+    @Option(names = {"-v", "--verbose"}, description = "Also print every poll that was not yet ready.")
+    public boolean verbose;
+}

@@ -1,0 +1,376 @@
+package ha;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.NamedContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * The chart's release on a Kubernetes cluster. Nodes are the StatefulSet's pods, reached through a
+ * {@link PortForwardPool}; the root password is read from the Secret that the StatefulSet's
+ * {@code arcadedb.server.rootPassword} env entry names.
+ */
+public final class KubeTarget implements Target {
+    public static final String CONTAINER = "arcadedb";
+    public static final String PASSWORD_ENV = "arcadedb.server.rootPassword";
+    private static final Duration POLL = Duration.ofSeconds(1);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String release;
+    private final String contextName;
+    private final String statefulSetName;
+    private final String password;
+    private final Map<String, String> settings;
+    private final List<String> claimTemplates;
+    private final int httpPort;
+    private final PortForwardPool pool;
+    private final Helm helm;
+    private final Path chart;
+    private final Map<String, ArcadeClient> clients = new ConcurrentHashMap<>();
+
+    /** Connects, finds the release's StatefulSet and reads the password; fails with one clear line. */
+    public static KubeTarget connect(String context, String namespace, String release, Path chart) {
+        Config config = loadConfig(context);
+        String ns = namespace != null ? namespace : (config.getNamespace() != null ? config.getNamespace() : "default");
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withNamespace(ns).build()).build();
+        try {
+            return new KubeTarget(client, config, ns, release, chart);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** For tests and callers that already hold a client. */
+    public static KubeTarget using(KubernetesClient client, String namespace, String release, Path chart) {
+        return new KubeTarget(client, client.getConfiguration(), namespace, release, chart);
+    }
+
+    private KubeTarget(KubernetesClient client, Config config, String namespace, String release, Path chart) {
+        this.client = client;
+        this.namespace = namespace;
+        this.release = release;
+        this.chart = chart;
+        NamedContext current = config.getCurrentContext();
+        this.contextName = current == null ? null : current.getName();
+        StatefulSet sts = findStatefulSet(config);
+        this.statefulSetName = sts.getMetadata().getName();
+        Container container = arcadeContainer(sts);
+        this.settings = readSettings(container);
+        this.password = readPassword(sts, container);
+        Redactor.register(password);
+        this.claimTemplates = sts.getSpec().getVolumeClaimTemplates() == null ? List.of()
+                : sts.getSpec().getVolumeClaimTemplates().stream().map(c -> c.getMetadata().getName()).toList();
+        this.httpPort = container.getPorts() == null ? 2480 : container.getPorts().stream()
+                .filter(p -> "http".equals(p.getName())).map(p -> p.getContainerPort()).findFirst().orElse(2480);
+        this.pool = new PortForwardPool(client, namespace, httpPort);
+        this.helm = Helm.onPath(contextName, namespace);
+    }
+
+    private static Config loadConfig(String context) {
+        Config config = Config.autoConfigure(context);
+        if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
+            List<String> known = config.getContexts() == null ? List.of()
+                    : config.getContexts().stream().map(NamedContext::getName).toList();
+            throw new UsageException("kube context '" + context + "' is not in your kubeconfig"
+                    + (known.isEmpty() ? " (no contexts found)" : "; known contexts: " + String.join(", ", known)));
+        }
+        if (config.getCurrentContext() == null && !insideCluster()) {
+            throw new SuiteException("no Kubernetes context: no kubeconfig with a current context was found"
+                    + " (KUBECONFIG or ~/.kube/config); pass --context, or use --target local");
+        }
+        config.setConnectionTimeout(5_000);
+        config.setRequestTimeout(15_000);
+        config.setRequestRetryBackoffLimit(1);
+        return config;
+    }
+
+    private static boolean insideCluster() {
+        return System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    }
+
+    private StatefulSet findStatefulSet(Config config) {
+        List<StatefulSet> found;
+        try {
+            found = client.apps().statefulSets().inNamespace(namespace)
+                    .withLabel("app.kubernetes.io/instance", release)
+                    .withLabel("app.kubernetes.io/name", "arcadedb")
+                    .list().getItems();
+        } catch (KubernetesClientException e) {
+            throw new SuiteException("cannot reach the Kubernetes API server at " + config.getMasterUrl()
+                    + (contextName == null ? "" : " (context " + contextName + ")") + ": " + rootMessage(e));
+        }
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        String fullname = release.contains("arcadedb") ? release : release + "-arcadedb";
+        StatefulSet byName = client.apps().statefulSets().inNamespace(namespace).withName(fullname).get();
+        if (byName != null) {
+            return byName;
+        }
+        throw new SuiteException("no ArcadeDB StatefulSet of release '" + release + "' in namespace '" + namespace
+                + "' (looked for labels app.kubernetes.io/instance=" + release + " and for the name " + fullname
+                + "); install the chart first, or pass --release/--namespace");
+    }
+
+    private static Container arcadeContainer(StatefulSet sts) {
+        List<Container> containers = sts.getSpec().getTemplate().getSpec().getContainers();
+        return containers.stream().filter(c -> CONTAINER.equals(c.getName())).findFirst().orElse(containers.get(0));
+    }
+
+    private static Map<String, String> readSettings(Container container) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> words = new ArrayList<>();
+        if (container.getCommand() != null) {
+            words.addAll(container.getCommand());
+        }
+        if (container.getArgs() != null) {
+            words.addAll(container.getArgs());
+        }
+        for (String word : words) {
+            for (String part : word.split("\\s+")) {
+                if (part.startsWith("-Darcadedb.") && part.contains("=")) {
+                    int eq = part.indexOf('=');
+                    out.put(part.substring(2, eq), part.substring(eq + 1));
+                }
+            }
+        }
+        if (container.getEnv() != null) {
+            for (EnvVar env : container.getEnv()) {
+                if (env.getName().startsWith("arcadedb.") && env.getValue() != null) {
+                    out.put(env.getName(), env.getValue());
+                }
+            }
+        }
+        out.remove(PASSWORD_ENV);
+        return out;
+    }
+
+    private String readPassword(StatefulSet sts, Container container) {
+        SecretKeySelector ref = container.getEnv() == null ? null : container.getEnv().stream()
+                .filter(e -> PASSWORD_ENV.equals(e.getName()) && e.getValueFrom() != null)
+                .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst().orElse(null);
+        if (ref == null) {
+            throw new SuiteException("StatefulSet " + sts.getMetadata().getName() + " has no env entry " + PASSWORD_ENV
+                    + " from a Secret; is it installed by this chart?");
+        }
+        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        if (secret == null) {
+            throw new SuiteException("the Secret '" + ref.getName() + "' named by StatefulSet " + sts.getMetadata().getName()
+                    + " for the root password is missing in namespace '" + namespace + "'");
+        }
+        String value = null;
+        if (secret.getData() != null && secret.getData().get(ref.getKey()) != null) {
+            value = new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+        } else if (secret.getStringData() != null) {
+            value = secret.getStringData().get(ref.getKey());
+        }
+        if (value == null || value.isEmpty()) {
+            throw new SuiteException("the Secret '" + ref.getName() + "' has no value under key '" + ref.getKey() + "'");
+        }
+        return value;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    public KubernetesClient kubernetes() {
+        return client;
+    }
+
+    public PortForwardPool portForwards() {
+        return pool;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String release() {
+        return release;
+    }
+
+    public String statefulSetName() {
+        return statefulSetName;
+    }
+
+    @Override
+    public String describe() {
+        return "release " + release + " (StatefulSet " + statefulSetName + ") in namespace " + namespace
+                + (contextName == null ? "" : ", context " + contextName);
+    }
+
+    @Override
+    public List<Node> nodes() {
+        StatefulSet sts = statefulSet();
+        int replicas = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+        return IntStream.range(0, replicas).mapToObj(i -> new Node(i, statefulSetName + "-" + i)).toList();
+    }
+
+    @Override
+    public ArcadeClient client(Node node) {
+        return clients.computeIfAbsent(node.name(), pod -> new ArcadeClient(pool.endpoint(pod), "root", password));
+    }
+
+    @Override
+    public Node nodeOfPeer(String peerId) {
+        String pod = PeerIds.podName(peerId);
+        var ordinal = PeerIds.podOrdinal(peerId);
+        if (!pod.startsWith(statefulSetName + "-") || ordinal.isEmpty()) {
+            throw new PhaseFailure("peer id " + peerId + " names no pod of StatefulSet " + statefulSetName);
+        }
+        return new Node(ordinal.getAsInt(), pod);
+    }
+
+    @Override
+    public String peerIdOf(Node node) {
+        String domain = settings.getOrDefault("arcadedb.ha.k8sSuffix", "." + statefulSetName + "." + namespace + ".svc.cluster.local");
+        String raftPort = settings.getOrDefault("arcadedb.ha.raftPort", "2434");
+        return node.name() + domain + "_" + raftPort;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    @Override
+    public boolean keepsStateOnRestart() {
+        return !claimTemplates.isEmpty();
+    }
+
+    private StatefulSet statefulSet() {
+        StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(statefulSetName).get();
+        if (sts == null) {
+            throw new SuiteException("StatefulSet " + statefulSetName + " disappeared from namespace " + namespace);
+        }
+        return sts;
+    }
+
+    /** What {@code kubectl rollout status} looks at, printable as "what I last saw". */
+    record Rollout(long generation, long observedGeneration, int replicas, int updated, int ready,
+                   String currentRevision, String updateRevision) {
+        static Rollout of(StatefulSet sts) {
+            StatefulSetStatus s = sts.getStatus() == null ? new StatefulSetStatus() : sts.getStatus();
+            return new Rollout(nz(sts.getMetadata().getGeneration()), nz(s.getObservedGeneration()),
+                    sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas(),
+                    nz(s.getUpdatedReplicas()), nz(s.getReadyReplicas()), s.getCurrentRevision(), s.getUpdateRevision());
+        }
+
+        boolean done() {
+            return observedGeneration >= generation && updated >= replicas && ready >= replicas
+                    && updateRevision != null && updateRevision.equals(currentRevision);
+        }
+
+        @Override
+        public String toString() {
+            return "generation " + generation + " (observed " + observedGeneration + "), replicas " + replicas
+                    + ", updated " + updated + ", ready " + ready + ", revision " + currentRevision + " -> " + updateRevision;
+        }
+
+        private static long nz(Long v) {
+            return v == null ? 0 : v;
+        }
+
+        private static int nz(Integer v) {
+            return v == null ? 0 : v;
+        }
+    }
+
+    @Override
+    public void awaitRollout(Duration timeout) {
+        Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
+                () -> Rollout.of(statefulSet()), Rollout::done);
+    }
+
+    @Override
+    public String incarnation(Node node) {
+        Pod pod = client.pods().inNamespace(namespace).withName(node.name()).get();
+        return pod == null ? "absent" : pod.getMetadata().getUid();
+    }
+
+    @Override
+    public void deleteNode(Node node, boolean wipeState) {
+        pool.forget(node.name());
+        client.pods().inNamespace(namespace).withName(node.name()).withGracePeriod(0).delete();
+        if (wipeState) {
+            for (String template : claimTemplates) {
+                client.persistentVolumeClaims().inNamespace(namespace).withName(template + "-" + node.name()).delete();
+            }
+        }
+    }
+
+    @Override
+    public String awaitReplacement(Node node, String previousIncarnation, Duration timeout) {
+        Pod pod = Wait.until("pod " + node.name() + " replaced (new UID) and Ready", POLL, timeout,
+                () -> client.pods().inNamespace(namespace).withName(node.name()).get(),
+                p -> p != null && !p.getMetadata().getUid().equals(previousIncarnation) && isReady(p)
+                        && p.getMetadata().getDeletionTimestamp() == null);
+        pool.forget(node.name());
+        return pod.getMetadata().getUid();
+    }
+
+    static boolean isReady(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return false;
+        }
+        for (PodCondition c : pod.getStatus().getConditions()) {
+            if ("Ready".equals(c.getType())) {
+                return "True".equals(c.getStatus());
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void scaleTo(int replicas, Duration timeout) {
+        helm.upgradeReusingValues(release, chart.toString(), Map.of("replicaCount", String.valueOf(replicas)), timeout);
+        Wait.until("StatefulSet " + statefulSetName + " asks for " + replicas + " replicas", POLL, timeout,
+                () -> statefulSet().getSpec().getReplicas(), r -> r != null && r == replicas);
+        awaitRollout(timeout);
+    }
+
+    @Override
+    public String logs(Node node, boolean previous) {
+        var pod = client.pods().inNamespace(namespace).withName(node.name()).inContainer(CONTAINER);
+        return previous ? pod.terminated().getLog() : pod.getLog();
+    }
+
+    @Override
+    public void collectDiagnostics(Path dir) {
+        // filled in by the diagnostics work (issue: keep the evidence)
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        client.close();
+    }
+}

@@ -1,0 +1,17 @@
+package ha;
+
+/**
+ * One scenario of the suite. Each phase is its own JBang script (alias {@code ha-<name>}) and also
+ * runs inside the driver, which shares one target and one port-forward pool between phases.
+ * A phase discovers what it needs (the leader, the test database) instead of relying on an earlier one.
+ */
+public interface Phase {
+    /** The name used by --phases, reports and the alias: "health", "replica-health", … */
+    String name();
+
+    /** One line: what the phase proves. */
+    String summary();
+
+    /** Runs the scenario; throws {@link PhaseFailure} when it does not hold, {@link PhaseSkipped} when it cannot apply. */
+    void run(PhaseContext ctx) throws Exception;
+}

@@ -1,0 +1,118 @@
+package ha;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs phases in order against one target: prints "[n/N] name" headers with timings and a summary,
+ * turns failures into results, and closes the target (port-forwards, processes) at the end, also
+ * on Ctrl-C. Exit code 0 only when every selected phase passed (or was skipped with a reason).
+ */
+public final class PhaseRunner {
+    private final CommonOptions options;
+    private final boolean failFast;
+
+    public PhaseRunner(CommonOptions options, boolean failFast) {
+        this.options = options;
+        this.failFast = failFast;
+    }
+
+    /** Used by every phase script: run this one phase. */
+    public static int runAlone(CommonOptions options, Phase phase) {
+        return new PhaseRunner(options, true).run(List.of(phase));
+    }
+
+    public int run(List<Phase> phases) {
+        Log.setVerbose(options.verbose);
+        long start = System.nanoTime();
+        Target target = Targets.open(options);
+        Thread closer = new Thread(target::close, "ha-close-target");
+        Runtime.getRuntime().addShutdownHook(closer);
+        try {
+            List<PhaseResult> results = run(target, phases);
+            printSummary(results, Duration.ofNanos(System.nanoTime() - start));
+            return results.stream().anyMatch(PhaseResult::failed) ? Cli.FAILED : Cli.PASSED;
+        } finally {
+            target.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(closer);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already
+            }
+        }
+    }
+
+    /** Runs the phases against an open target and returns one result per phase. */
+    public List<PhaseResult> run(Target target, List<Phase> phases) {
+        String runId = newRunId();
+        ClusterOps cluster = new ClusterOps(target);
+        Rows rows = new Rows(target, options.database);
+        Map<String, Object> shared = new HashMap<>();
+        Log.info("ArcadeDB HA suite, run %s: %d phase%s against %s", runId, phases.size(), phases.size() == 1 ? "" : "s", target.describe());
+        List<PhaseResult> results = new ArrayList<>();
+        boolean stop = false;
+        for (int i = 0; i < phases.size(); i++) {
+            Phase phase = phases.get(i);
+            String head = "[" + (i + 1) + "/" + phases.size() + "] " + phase.name();
+            if (stop) {
+                results.add(new PhaseResult(phase.name(), PhaseResult.Status.skipped, Duration.ZERO, "not run: an earlier phase failed (--fail-fast)", Map.of()));
+                Log.info("%s skipped: an earlier phase failed", head);
+                continue;
+            }
+            Log.info("%s: %s", head, phase.summary());
+            PhaseContext ctx = new PhaseContext(target, cluster, rows, options.timeout, runId, shared);
+            long t0 = System.nanoTime();
+            PhaseResult.Status status;
+            String message;
+            try {
+                phase.run(ctx);
+                status = PhaseResult.Status.passed;
+                message = "";
+            } catch (PhaseSkipped e) {
+                status = PhaseResult.Status.skipped;
+                message = e.getMessage();
+            } catch (PhaseFailure | SuiteException e) {
+                status = PhaseResult.Status.failed;
+                message = e.getMessage();
+            } catch (Exception e) {
+                status = PhaseResult.Status.failed;
+                message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            message = Redactor.redact(message);
+            results.add(new PhaseResult(phase.name(), status, took, message, Map.copyOf(ctx.figures())));
+            switch (status) {
+                case passed -> Log.info("%s passed (%s)", head, Log.seconds(took));
+                case skipped -> Log.info("%s skipped (%s): %s", head, Log.seconds(took), message);
+                case failed -> {
+                    Log.info("%s FAILED (%s): %s", head, Log.seconds(took), message);
+                    stop = failFast;
+                }
+            }
+        }
+        return results;
+    }
+
+    private static void printSummary(List<PhaseResult> results, Duration total) {
+        long passed = results.stream().filter(r -> r.status() == PhaseResult.Status.passed).count();
+        long failed = results.stream().filter(PhaseResult::failed).count();
+        long skipped = results.size() - passed - failed;
+        Log.info("");
+        Log.info("Summary (%s):", Log.seconds(total));
+        for (PhaseResult r : results) {
+            Log.info("  %-18s %-7s %8s  %s", r.name(), r.status(), Log.seconds(r.duration()), r.message());
+        }
+        Log.info("%d passed, %d failed, %d skipped", passed, failed, skipped);
+    }
+
+    private static String newRunId() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+    }
+}

@@ -1,0 +1,111 @@
+package ha;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The suite's test data: rows of one document type in the test database, each carrying a unique
+ * {@code marker}. Phases write through the leader and compare what every node holds.
+ */
+public final class Rows {
+    public static final String TYPE = "HaRow";
+    private final Target target;
+    private final String database;
+
+    public Rows(Target target, String database) {
+        this.target = target;
+        this.database = database;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** Creates the test database and the row type through the leader, unless they exist. */
+    public void ensureSchema(Node leader, Duration timeout) {
+        ArcadeClient client = target.client(leader);
+        Wait.until("database '" + database + "' and type " + TYPE + " exist on the leader " + leader, Wait.HTTP_POLL, timeout, () -> {
+            if (!client.databaseExists(database)) {
+                try {
+                    client.serverCommand("create database " + database);
+                } catch (ArcadeHttpException e) {
+                    if (e.status() != 400 || !client.databaseExists(database)) {
+                        throw e;
+                    }
+                }
+            }
+            client.command(database, "CREATE DOCUMENT TYPE " + TYPE + " IF NOT EXISTS", Map.of());
+            return true;
+        }, ok -> ok);
+    }
+
+    /**
+     * Inserts one row through {@code node}; returns normally only when ArcadeDB acknowledged it (2xx).
+     * The marker doubles as the request id, so a retry after a lost answer is not applied twice.
+     */
+    public void insert(Node node, String marker, String phase) {
+        target.client(node).commandOnce(database, "INSERT INTO " + TYPE + " SET marker = :marker, phase = :phase",
+                Map.of("marker", marker, "phase", phase), marker);
+    }
+
+    /** Inserts one row, retrying transient failures until {@code timeout}. */
+    public void insertAcknowledged(Node node, String marker, String phase, Duration timeout) {
+        Wait.until("row " + marker + " acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
+            insert(node, marker, phase);
+            return true;
+        }, ok -> ok);
+    }
+
+    /** What one node holds compared with what it should hold; prints as the missing-rows line. */
+    public record Holding(Node node, Set<String> expected, Set<String> seen) {
+        public boolean complete() {
+            return seen.containsAll(expected);
+        }
+
+        @Override
+        public String toString() {
+            return describeMissing(node, expected, seen);
+        }
+    }
+
+    /** Waits until every node holds every expected marker (reads run locally on each node). */
+    public void awaitOnEveryNode(Set<String> expected, Duration timeout) {
+        for (Node node : target.nodes()) {
+            Wait.until(node + " to hold the " + expected.size() + " expected row" + (expected.size() == 1 ? "" : "s"),
+                    Wait.HTTP_POLL, timeout, () -> new Holding(node, expected, markers(node)), Holding::complete);
+        }
+    }
+
+    /** Every marker the node holds (a local read on that node). */
+    public Set<String> markers(Node node) {
+        List<JsonNode> result = target.client(node).query(database, "SELECT marker FROM " + TYPE, Map.of());
+        Set<String> out = new LinkedHashSet<>();
+        result.forEach(r -> out.add(r.path("marker").asText()));
+        return out;
+    }
+
+    /** The markers in {@code expected} that {@code seen} lacks, sorted. */
+    public static List<String> missing(Collection<String> expected, Collection<String> seen) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(seen);
+        return new ArrayList<>(missing);
+    }
+
+    /** "test-arcadedb-2 holds 97 of the 100 expected rows; missing (first 10 of 3): a, b, c". */
+    public static String describeMissing(Node node, Collection<String> expected, Collection<String> seen) {
+        List<String> missing = missing(expected, seen);
+        if (missing.isEmpty()) {
+            return node + " holds all " + expected.size() + " expected rows";
+        }
+        return node + " holds " + (expected.size() - missing.size()) + " of the " + expected.size()
+                + " expected rows (" + seen.size() + " rows in all); missing (first 10 of " + missing.size() + "): "
+                + String.join(", ", missing.subList(0, Math.min(10, missing.size())));
+    }
+}

@@ -1,0 +1,59 @@
+package ha;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster under test, as a phase sees it: how to reach each node's HTTP API, and what may be done
+ * to the cluster. Phases never ask which kind of target they have; Kubernetes (pods of the chart's
+ * StatefulSet behind port-forwards) and local processes implement the same operations.
+ */
+public interface Target extends AutoCloseable {
+
+    /** One line for headers: "release test-arcadedb in namespace default (context kind-ha)". */
+    String describe();
+
+    /** The nodes that should exist now, by ordinal. */
+    List<Node> nodes();
+
+    /** An authenticated (root) client for the node. */
+    ArcadeClient client(Node node);
+
+    /** The node a Raft peer id belongs to. Throws {@link PhaseFailure} for an id of no node. */
+    Node nodeOfPeer(String peerId);
+
+    /** The Raft peer id a node computes for itself. */
+    String peerIdOf(Node node);
+
+    /** ArcadeDB settings the cluster was started with (-D arguments and dotted env names). */
+    Map<String, String> settings();
+
+    /** Whether a node keeps its databases and Raft log when it is replaced (volumes, data folders). */
+    boolean keepsStateOnRestart();
+
+    /** Waits until every node runs the current spec and is ready (as {@code kubectl rollout status} means it). */
+    void awaitRollout(Duration timeout);
+
+    /** What changes when the node is replaced: a pod's UID, a process id. */
+    String incarnation(Node node);
+
+    /** Removes a node as a crash or an eviction would; with {@code wipeState} its storage is deleted too. */
+    void deleteNode(Node node, boolean wipeState);
+
+    /** Waits for a node to come back as a new incarnation that is ready. Returns the new incarnation. */
+    String awaitReplacement(Node node, String previousIncarnation, Duration timeout);
+
+    /** Changes the number of nodes (helm upgrade on Kubernetes), waiting for the new ones to run. */
+    void scaleTo(int replicas, Duration timeout);
+
+    /** The node's server log (current incarnation; with {@code previous} the one before, where known). */
+    String logs(Node node, boolean previous);
+
+    /** Writes what helps to understand a failure into {@code dir} (one file per kind of evidence). */
+    void collectDiagnostics(Path dir);
+
+    @Override
+    void close();
+}

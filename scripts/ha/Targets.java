@@ -1,0 +1,14 @@
+package ha;
+
+/** Opens the target the command line asks for. */
+public final class Targets {
+    private Targets() {
+    }
+
+    public static Target open(CommonOptions options) {
+        return switch (options.target) {
+            case kube -> KubeTarget.connect(options.context, options.namespace, options.release, options.chart);
+            case local -> throw new UsageException("--target local is not available yet in this build");
+        };
+    }
+}
