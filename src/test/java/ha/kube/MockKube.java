@@ -1,0 +1,569 @@
+package ha.kube;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.ByteString;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Kubernetes API server for tests: fabric8's mock server in CRUD mode, holding what the chart
+ * installs (StatefulSet, Secret, pods), plus
+ * <ul>
+ *   <li>a port-forward relay: a pod's port-forward WebSocket is bridged to a local TCP port (a
+ *       simulator node), so the suite's Kubernetes path runs end to end;</li>
+ *   <li>a small StatefulSet controller: deleted pods come back with a new UID, spec.replicas changes
+ *       create or remove pods, status fields move as the real controller moves them;</li>
+ *   <li>a kubeconfig file, so a suite started as a child process reaches this server;</li>
+ *   <li>a fake {@code helm} executable whose {@code upgrade --set replicaCount=N} this controller applies.</li>
+ * </ul>
+ */
+public final class MockKube implements AutoCloseable {
+    /** What the pods run. Usually simulator nodes. */
+    public interface Backend {
+        int httpPort(int ordinal);
+
+        /** The pod's container stopped (deleted pod). */
+        void podDeleted(int ordinal);
+
+        /** A pod (re)started; {@code freshVolumes} when it has no state from before. */
+        void podStarted(int ordinal, boolean freshVolumes);
+
+        /** The StatefulSet now asks for this many replicas. */
+        void scaled(int replicas);
+
+        List<String> log(int ordinal);
+    }
+
+    private static final Pattern PORT_FORWARD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/portforward\\?ports=(\\d+)");
+    private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log(\\?.*)?");
+    private static final List<String> CLAIMS = List.of("data", "raft", "config");
+
+    private final String namespace;
+    private final String release;
+    private final String stsName;
+    private final Backend backend;
+    private final boolean persistence;
+    private final Duration recreateDelay;
+    private final KubernetesMockServer server;
+    private final NamespacedKubernetesClient client;
+    private final Path dir;
+    private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
+    private final Map<String, List<io.fabric8.mockwebserver.http.WebSocket>> openSockets = new ConcurrentHashMap<>();
+    private final Set<String> livePods = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> neverReady = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Long> pendingStart = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mock-sts-controller");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean rolloutStuck;
+    private volatile int knownReplicas;
+    private int helmLinesSeen;
+
+    private MockKube(Builder b) throws IOException {
+        this.namespace = b.namespace;
+        this.release = b.release;
+        this.stsName = release.contains("arcadedb") ? release : release + "-arcadedb";
+        this.backend = b.backend;
+        this.persistence = b.persistence;
+        this.recreateDelay = b.recreateDelay;
+        this.dir = Files.createTempDirectory("mock-kube");
+        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new RelayingDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        this.client = server.createClient().inNamespace(namespace);
+        install(b);
+        writeKubeconfig();
+        writeFakeTools();
+        controller.scheduleWithFixedDelay(this::reconcile, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    public static Builder builder(Backend backend) {
+        return new Builder(backend);
+    }
+
+    public static final class Builder {
+        private final Backend backend;
+        private String namespace = "default";
+        private String release = "test-arcadedb";
+        private int replicas = 3;
+        private String password = "sim-root-password-0001";
+        private boolean persistence;
+        private boolean createSecret = true;
+        private final List<String> extraArgs = new ArrayList<>();
+        private Duration recreateDelay = Duration.ofMillis(300);
+
+        Builder(Backend backend) {
+            this.backend = backend;
+        }
+
+        public Builder namespace(String v) {
+            namespace = v;
+            return this;
+        }
+
+        public Builder release(String v) {
+            release = v;
+            return this;
+        }
+
+        public Builder replicas(int v) {
+            replicas = v;
+            return this;
+        }
+
+        public Builder password(String v) {
+            password = v;
+            return this;
+        }
+
+        public Builder persistence(boolean v) {
+            persistence = v;
+            return this;
+        }
+
+        public Builder withoutSecret() {
+            createSecret = false;
+            return this;
+        }
+
+        /** An ArcadeDB setting as the chart renders it, e.g. "arcadedb.ha.snapshotThreshold=50". */
+        public Builder setting(String keyValue) {
+            extraArgs.add("-D" + keyValue);
+            return this;
+        }
+
+        public Builder recreateDelay(Duration v) {
+            recreateDelay = v;
+            return this;
+        }
+
+        public MockKube start() {
+            try {
+                return new MockKube(this);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- what the chart would install
+
+    private void install(Builder b) {
+        String secretName = stsName + "-credentials";
+        if (b.createSecret) {
+            client.secrets().resource(new SecretBuilder().withNewMetadata().withName(secretName).endMetadata()
+                    .addToData("rootPassword", Base64.getEncoder().encodeToString(b.password.getBytes(StandardCharsets.UTF_8)))
+                    .build()).create();
+        }
+        String suffix = "." + stsName + "." + namespace + ".svc.cluster.local";
+        List<String> servers = new ArrayList<>();
+        for (int i = 0; i < b.replicas; i++) {
+            servers.add(stsName + "-" + i + suffix + ":2434:2480");
+        }
+        List<String> args = new ArrayList<>(List.of("-Darcadedb.server.name=$(HOSTNAME)", "-Darcadedb.ha.enabled=true",
+                "-Darcadedb.ha.k8s=true", "-Darcadedb.ha.k8sSuffix=" + suffix, "-Darcadedb.ha.raftPort=2434",
+                "-Darcadedb.ha.serverList=" + String.join(",", servers)));
+        args.addAll(b.extraArgs);
+        StatefulSetBuilder sts = new StatefulSetBuilder()
+                .withNewMetadata().withName(stsName).addToLabels(labels()).endMetadata()
+                .withNewSpec().withReplicas(b.replicas).withServiceName(stsName).withPodManagementPolicy("Parallel")
+                .withNewSelector().addToMatchLabels(labels()).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels(labels()).endMetadata()
+                .withNewSpec().addToContainers(new ContainerBuilder().withName("arcadedb").withImage("arcadedata/arcadedb:26.8.1")
+                        .withArgs(args)
+                        .addNewPort().withName("http").withContainerPort(2480).endPort()
+                        .addNewPort().withName("raft").withContainerPort(2434).endPort()
+                        .addToEnv(new EnvVarBuilder().withName("arcadedb.server.rootPassword").withNewValueFrom()
+                                .withNewSecretKeyRef().withName(secretName).withKey("rootPassword").endSecretKeyRef().endValueFrom().build())
+                        .build())
+                .endSpec().endTemplate().endSpec();
+        StatefulSet built = sts.build();
+        if (persistence) {
+            for (String claim : CLAIMS) {
+                built.getSpec().getVolumeClaimTemplates().add(new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim).endMetadata().build());
+            }
+        }
+        client.apps().statefulSets().resource(built).create();
+        knownReplicas = b.replicas;
+        for (int i = 0; i < b.replicas; i++) {
+            createPod(i);
+        }
+        updateStatus();
+    }
+
+    private Map<String, String> labels() {
+        return Map.of("app.kubernetes.io/name", "arcadedb", "app.kubernetes.io/instance", release);
+    }
+
+    private String podName(int ordinal) {
+        return stsName + "-" + ordinal;
+    }
+
+    private void createPod(int ordinal) {
+        String name = podName(ordinal);
+        if (persistence) {
+            for (String claim : CLAIMS) {
+                if (client.persistentVolumeClaims().withName(claim + "-" + name).get() == null) {
+                    client.persistentVolumeClaims().resource(new PersistentVolumeClaimBuilder().withNewMetadata()
+                            .withName(claim + "-" + name).endMetadata().build()).create();
+                }
+            }
+        }
+        boolean ready = !neverReady.contains(ordinal);
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withUid(UUID.randomUUID().toString()).addToLabels(labels()).endMetadata()
+                .withNewSpec().addNewContainer().withName("arcadedb").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
+                .build();
+        client.pods().resource(pod).create();
+        livePods.add(name);
+    }
+
+    // ---------------------------------------------------------------- the fake StatefulSet controller
+
+    private synchronized void reconcile() {
+        try {
+            applyHelmCalls();
+            StatefulSet sts = client.apps().statefulSets().withName(stsName).get();
+            if (sts == null) {
+                return;
+            }
+            int desired = sts.getSpec().getReplicas();
+            if (desired != knownReplicas) {
+                for (int i = desired; i < knownReplicas; i++) {
+                    client.pods().withName(podName(i)).delete();
+                    livePods.remove(podName(i));
+                    pendingStart.remove(i);
+                }
+                knownReplicas = desired;
+                backend.scaled(desired);
+            }
+            long now = System.nanoTime();
+            for (int i = 0; i < desired; i++) {
+                String name = podName(i);
+                Pod pod = client.pods().withName(name).get();
+                if (pod == null && livePods.remove(name)) {
+                    backend.podDeleted(i);
+                }
+                if (pod == null && !pendingStart.containsKey(i)) {
+                    pendingStart.put(i, now + recreateDelay.toNanos());
+                }
+                Long due = pendingStart.get(i);
+                if (pod == null && due != null && now >= due) {
+                    pendingStart.remove(i);
+                    boolean fresh = !persistence || CLAIMS.stream()
+                            .anyMatch(c -> client.persistentVolumeClaims().withName(c + "-" + name).get() == null);
+                    backend.podStarted(i, fresh);
+                    createPod(i);
+                }
+            }
+            updateStatus();
+        } catch (RuntimeException e) {
+            // the next round tries again; a test that depends on it times out with its own message
+        }
+    }
+
+    private void updateStatus() {
+        StatefulSet sts = client.apps().statefulSets().withName(stsName).get();
+        int desired = sts.getSpec().getReplicas();
+        List<Pod> pods = client.pods().withLabels(labels()).list().getItems();
+        int ready = (int) pods.stream().filter(p -> p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))).count();
+        long generation = sts.getMetadata().getGeneration() == null ? 1 : sts.getMetadata().getGeneration();
+        String revision = stsName + "-rev" + generation;
+        client.apps().statefulSets().withName(stsName).editStatus(s -> new StatefulSetBuilder(s).withNewStatus()
+                .withReplicas(pods.size()).withReadyReplicas(ready).withUpdatedReplicas(Math.min(pods.size(), desired))
+                .withCurrentReplicas(pods.size()).withObservedGeneration(generation)
+                .withCurrentRevision(rolloutStuck ? stsName + "-old" : revision).withUpdateRevision(revision)
+                .endStatus().build());
+    }
+
+    /** Applies "helm upgrade … --set replicaCount=N" lines that the fake helm recorded. */
+    private void applyHelmCalls() {
+        Path calls = dir.resolve("helm-calls.log");
+        if (!Files.exists(calls)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(calls);
+        } catch (IOException e) {
+            return;
+        }
+        for (int i = helmLinesSeen; i < lines.size(); i++) {
+            Matcher m = Pattern.compile("\\breplicaCount=(\\d+)").matcher(lines.get(i));
+            if (lines.get(i).startsWith("upgrade ") && m.find()) {
+                int n = Integer.parseInt(m.group(1));
+                client.apps().statefulSets().withName(stsName).edit(s -> new StatefulSetBuilder(s).editSpec().withReplicas(n).endSpec().build());
+            }
+        }
+        helmLinesSeen = lines.size();
+    }
+
+    // ---------------------------------------------------------------- the port-forward relay
+
+    private final class RelayingDispatcher extends KubernetesCrudDispatcher {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            Matcher pf = PORT_FORWARD.matcher(request.getPath());
+            if (pf.matches() && pf.group(1).equals(namespace)) {
+                String pod = pf.group(2);
+                if (!livePods.contains(pod)) {
+                    return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"code\":404,\"message\":\"pods \\\"" + pod + "\\\" not found\"}");
+                }
+                streams.computeIfAbsent(pod, k -> new AtomicInteger()).incrementAndGet();
+                return new MockResponse().withWebSocketUpgrade(new Relay(pod, ordinalOf(pod), Integer.parseInt(pf.group(3))));
+            }
+            Matcher log = POD_LOG.matcher(request.getPath());
+            if (log.matches() && "GET".equals(request.getMethod()) && livePods.contains(log.group(2))) {
+                return new MockResponse().setResponseCode(200).setBody(String.join("\n", backend.log(ordinalOf(log.group(2)))) + "\n");
+            }
+            return super.dispatch(request);
+        }
+    }
+
+    private int ordinalOf(String pod) {
+        return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
+    }
+
+    /** Bridges one port-forward WebSocket (data channel 0, error channel 1) to the backend's TCP port. */
+    private final class Relay extends WebSocketListener {
+        private final String pod;
+        private final int ordinal;
+        private final int port;
+        private volatile Socket socket;
+
+        Relay(String pod, int ordinal, int port) {
+            this.pod = pod;
+            this.ordinal = ordinal;
+            this.port = port;
+        }
+
+        @Override
+        public void onOpen(io.fabric8.mockwebserver.http.WebSocket ws, Response response) {
+            openSockets.computeIfAbsent(pod, k -> new CopyOnWriteArrayList<>()).add(ws);
+            byte lo = (byte) (port & 0xff);
+            byte hi = (byte) ((port >> 8) & 0xff);
+            ws.send(new byte[] {0, lo, hi});
+            ws.send(new byte[] {1, lo, hi});
+            try {
+                socket = new Socket(InetAddress.getLoopbackAddress(), backend.httpPort(ordinal));
+            } catch (IOException e) {
+                ws.send(withChannel((byte) 1, ("error forwarding port " + port + " to pod " + pod + ": connection refused").getBytes(StandardCharsets.UTF_8), 0, -1));
+                ws.close(1000, "backend refused");
+                return;
+            }
+            Thread pump = new Thread(() -> {
+                byte[] buf = new byte[16384];
+                try (InputStream in = socket.getInputStream()) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        ws.send(withChannel((byte) 0, buf, 0, n));
+                    }
+                } catch (IOException e) {
+                    // backend closed
+                }
+                ws.close(1000, "backend closed");
+            }, "relay-" + pod);
+            pump.setDaemon(true);
+            pump.start();
+        }
+
+        @Override
+        public void onMessage(io.fabric8.mockwebserver.http.WebSocket ws, byte[] bytes) {
+            forward(bytes);
+        }
+
+        @Override
+        public void onMessage(io.fabric8.mockwebserver.http.WebSocket ws, ByteString bytes) {
+            forward(bytes.toByteArray());
+        }
+
+        private void forward(byte[] frame) {
+            if (frame.length < 2 || frame[0] != 0 || socket == null) {
+                return;
+            }
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(frame, 1, frame.length - 1);
+                out.flush();
+            } catch (IOException e) {
+                closeSocket();
+            }
+        }
+
+        @Override
+        public void onClosing(io.fabric8.mockwebserver.http.WebSocket ws, int code, String reason) {
+            closeSocket();
+            openSockets.getOrDefault(pod, List.of()).remove(ws);
+        }
+
+        @Override
+        public void onFailure(io.fabric8.mockwebserver.http.WebSocket ws, Throwable t, Response response) {
+            closeSocket();
+            openSockets.getOrDefault(pod, List.of()).remove(ws);
+        }
+
+        private void closeSocket() {
+            Socket s = socket;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        }
+    }
+
+    private static byte[] withChannel(byte channel, byte[] data, int off, int len) {
+        int n = len < 0 ? data.length : len;
+        byte[] frame = new byte[n + 1];
+        frame[0] = channel;
+        System.arraycopy(data, off, frame, 1, n);
+        return frame;
+    }
+
+    // ---------------------------------------------------------------- files for child processes
+
+    private void writeKubeconfig() throws IOException {
+        String url = "http://127.0.0.1:" + server.getPort();
+        Files.writeString(kubeconfig(), String.join("\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters:",
+                "- name: mock",
+                "  cluster:",
+                "    server: " + url,
+                "contexts:",
+                "- name: mock",
+                "  context:",
+                "    cluster: mock",
+                "    namespace: " + namespace,
+                "    user: mock",
+                "current-context: mock",
+                "users:",
+                "- name: mock",
+                "  user:",
+                "    token: mock-token",
+                ""));
+    }
+
+    private void writeFakeTools() throws IOException {
+        Path bin = dir.resolve("bin");
+        Files.createDirectories(bin);
+        for (String tool : List.of("helm", "kind")) {
+            Path exe = bin.resolve(tool);
+            Files.writeString(exe, "#!/bin/sh\n# records its arguments, one call per line\necho \"$*\" >> '" + dir.resolve(tool + "-calls.log") + "'\n");
+            exe.toFile().setExecutable(true);
+        }
+    }
+
+    // ---------------------------------------------------------------- what tests use
+
+    public NamespacedKubernetesClient client() {
+        return client;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String release() {
+        return release;
+    }
+
+    public String statefulSetName() {
+        return stsName;
+    }
+
+    public Path kubeconfig() {
+        return dir.resolve("kubeconfig");
+    }
+
+    /** A folder holding fake {@code helm} and {@code kind} executables that record their arguments. */
+    public Path fakeBin() {
+        return dir.resolve("bin");
+    }
+
+    public List<String> calls(String tool) {
+        try {
+            Path f = dir.resolve(tool + "-calls.log");
+            return Files.exists(f) ? Files.readAllLines(f) : List.of();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Port-forward WebSocket streams the API server opened for the pod. */
+    public int portForwardStreams(String pod) {
+        return streams.getOrDefault(pod, new AtomicInteger()).get();
+    }
+
+    public int portForwardStreamsTotal() {
+        return streams.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** Closes every open port-forward stream of the pod, as an API server or kubelet hiccup would. */
+    public void breakPortForwards(String pod) {
+        for (var ws : List.copyOf(openSockets.getOrDefault(pod, List.of()))) {
+            ws.close(1011, "stream reset by test");
+        }
+    }
+
+    /** A replacement of this pod never becomes Ready. */
+    public void neverReady(int ordinal) {
+        neverReady.add(ordinal);
+    }
+
+    /** The StatefulSet's current revision stays behind its update revision. */
+    public void rolloutStuck(boolean on) {
+        rolloutStuck = on;
+    }
+
+    @Override
+    public void close() {
+        controller.shutdownNow();
+        openSockets.values().forEach(list -> list.forEach(ws -> ws.close(1001, "test over")));
+        client.close();
+        server.destroy();
+    }
+}
