@@ -2,6 +2,7 @@
 //JAVA 17+
 //SOURCES ha/*.java
 //SOURCES HaRollout.java HaHealth.java HaQuorum.java HaWrite.java HaRead.java HaReplicaHealth.java HaTransfer.java
+//SOURCES HaScaleUp.java HaSnapshotRecovery.java HaFailover.java HaRollingRestart.java
 //DESCRIPTION The ArcadeDB HA suite: runs the selected phases in order against one cluster, sharing one target and one port-forward pool.
 package ha.scripts;
 
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
         description = {
             "Proves that ArcadeDB's Raft high availability works on a cluster installed with the chart.",
             "Runs the phases in this order (each is also its own script, alias ha-<phase>):",
-            "  rollout, health, quorum, write, read, replica-health, transfer",
+            "  rollout, health, quorum, write, read, replica-health, transfer,",
+            "  then the disruptive ones: scale-up, snapshot-recovery, failover, rolling-restart",
             "Exit code: 0 every selected phase passed, 1 a phase failed or the cluster could not be used, 2 bad usage."})
 public class ArcadedbHa implements Callable<Integer> {
     @Mixin
@@ -43,10 +45,17 @@ public class ArcadedbHa implements Callable<Integer> {
     @Option(names = "--list", description = "List the phases and exit.")
     boolean list;
 
-    /** Every phase of the suite, in the order the driver runs them. */
-    static List<Phase> allPhases() {
+    @Option(names = "--scale-to", paramLabel = "N", description = "Replicas the scale-up phase grows to (default: ${DEFAULT-VALUE}).")
+    int scaleTo = 5;
+
+    @Option(names = "--keep-scaled", description = "Leave the cluster at --scale-to replicas after scale-up.")
+    boolean keepScaled;
+
+    /** Every phase of the suite, in the order the driver runs them: the disruptive ones last. */
+    List<Phase> allPhases() {
         return List.of(new HaRollout(), new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead(),
-                new HaReplicaHealth(), new HaTransfer());
+                new HaReplicaHealth(), new HaTransfer(),
+                new HaScaleUp().to(scaleTo).keep(keepScaled), new HaSnapshotRecovery(), new HaFailover(), new HaRollingRestart());
     }
 
     /** The phases the command line selects, in suite order; unknown names are usage errors. */

@@ -63,6 +63,21 @@ public final class Rows {
         }, ok -> ok);
     }
 
+    /**
+     * Inserts rows in order through {@code node}, retrying transient failures from the first row not yet
+     * acknowledged (request ids make the retry of a row whose answer was lost harmless).
+     */
+    public void insertAllAcknowledged(Node node, List<String> markers, String phase, Duration timeout) {
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        Wait.until(markers.size() + " rows acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
+            while (done.get() < markers.size()) {
+                insert(node, markers.get(done.get()), phase);
+                done.incrementAndGet();
+            }
+            return done.get();
+        }, n -> n == markers.size());
+    }
+
     /** What one node holds compared with what it should hold; prints as the missing-rows line. */
     public record Holding(Node node, Set<String> expected, Set<String> seen) {
         public boolean complete() {
@@ -85,10 +100,27 @@ public final class Rows {
 
     /** Every marker the node holds (a local read on that node). */
     public Set<String> markers(Node node) {
+        return new LinkedHashSet<>(markerList(node));
+    }
+
+    /** Every row's marker as the node returns it, duplicates included. */
+    public List<String> markerList(Node node) {
         List<JsonNode> result = target.client(node).query(database, "SELECT marker FROM " + TYPE, Map.of());
-        Set<String> out = new LinkedHashSet<>();
+        List<String> out = new ArrayList<>(result.size());
         result.forEach(r -> out.add(r.path("marker").asText()));
         return out;
+    }
+
+    /** Markers that occur more than once in {@code markers}, sorted. */
+    public static List<String> duplicates(List<String> markers) {
+        Set<String> seen = new java.util.HashSet<>();
+        Set<String> twice = new TreeSet<>();
+        for (String m : markers) {
+            if (!seen.add(m)) {
+                twice.add(m);
+            }
+        }
+        return new ArrayList<>(twice);
     }
 
     /** The markers in {@code expected} that {@code seen} lacks, sorted. */
