@@ -69,6 +69,11 @@ public final class ArcadeClient {
         return send("GET", "/api/v1/ready", null, DEFAULT_TIMEOUT, null).statusCode();
     }
 
+    /** GET of any path, answered body as text (diagnostics keep ArcadeDB's own JSON). */
+    public String getText(String path) {
+        return ok("GET", path, null, DEFAULT_TIMEOUT);
+    }
+
     public ClusterStatus cluster() {
         return Json.read(ok("GET", "/api/v1/cluster", null, DEFAULT_TIMEOUT), ClusterStatus.class);
     }
@@ -146,7 +151,12 @@ public final class ArcadeClient {
         HttpResponse<String> response = send(method, path, body, timeout, requestId);
         int status = response.statusCode();
         if (status / 100 != 2) {
-            throw error(method, path, response);
+            ArcadeHttpException e = error(method, path, response);
+            if (status == 403 && "Security error".equals(e.error()) && authorization != null) {
+                throw new CredentialsRejectedException(endpoint.name() + " rejected the root password (403 Security error)"
+                        + "; check the password Secret of the release (wrong password, or root locked out after failed attempts)");
+            }
+            throw e;
         }
         return response.body();
     }
@@ -187,6 +197,13 @@ public final class ArcadeClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SuiteException("interrupted during " + method + " " + path);
+        }
+    }
+
+    /** ArcadeDB refused our credentials. Not worth retrying: 5 failures in 30 s lock the user out. */
+    public static final class CredentialsRejectedException extends SuiteException {
+        public CredentialsRejectedException(String message) {
+            super(Redactor.redact(message));
         }
     }
 

@@ -2,6 +2,7 @@ package ha;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every phase script and the driver share: where the cluster is and how long to wait. */
@@ -33,4 +34,7 @@ public final class CommonOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Also print every poll that was not yet ready.")
     public boolean verbose;
+
+    @Mixin
+    public ReportOptions reports = new ReportOptions();
 }

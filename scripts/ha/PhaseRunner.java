@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.file.Path;
 
 /**
  * Runs phases in order against one target: prints "[n/N] name" headers with timings and a summary,
@@ -31,37 +33,69 @@ public final class PhaseRunner {
     public int run(List<Phase> phases) {
         Log.setVerbose(options.verbose);
         long start = System.nanoTime();
-        Target target = Targets.open(options);
-        Thread closer = new Thread(target::close, "ha-close-target");
-        Runtime.getRuntime().addShutdownHook(closer);
+        RunReport report = newReport(phases);
+        Target target;
         try {
-            List<PhaseResult> results = run(target, phases);
+            target = Targets.open(options);
+        } catch (RuntimeException e) {
+            report.abort("could not use the cluster: " + e.getMessage());
+            throw e;
+        }
+        report.target(target.describe());
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread onInterrupt = new Thread(() -> {
+            if (!finished.get()) {
+                report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) before it finished");
+            }
+            target.close();
+        }, "ha-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            List<PhaseResult> results = run(target, phases, report);
             printSummary(results, Duration.ofNanos(System.nanoTime() - start));
+            Log.info("reports: %s", report.dir().resolve("summary.txt"));
             return results.stream().anyMatch(PhaseResult::failed) ? Cli.FAILED : Cli.PASSED;
         } finally {
+            finished.set(true);
             target.close();
             try {
-                Runtime.getRuntime().removeShutdownHook(closer);
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running already
             }
         }
     }
 
-    /** Runs the phases against an open target and returns one result per phase. */
+    private RunReport newReport(List<Phase> phases) {
+        Path dir = RunReport.prepare(options.reports.reportDir());
+        RunReport report = new RunReport(dir, newRunId(), phases.stream().map(Phase::name).toList());
+        report.write();
+        return report;
+    }
+
+    /** Runs the phases against an open target, writing reports into the report dir. */
     public List<PhaseResult> run(Target target, List<Phase> phases) {
-        String runId = newRunId();
+        RunReport report = newReport(phases);
+        report.target(target.describe());
+        return run(target, phases, report);
+    }
+
+    private List<PhaseResult> run(Target target, List<Phase> phases, RunReport report) {
+        String runId = report.runId();
         ClusterOps cluster = new ClusterOps(target);
         Rows rows = new Rows(target, options.database);
         Map<String, Object> shared = new HashMap<>();
         Log.info("ArcadeDB HA suite, run %s: %d phase%s against %s", runId, phases.size(), phases.size() == 1 ? "" : "s", target.describe());
         List<PhaseResult> results = new ArrayList<>();
         boolean stop = false;
+        boolean collected = false;
         for (int i = 0; i < phases.size(); i++) {
             Phase phase = phases.get(i);
             String head = "[" + (i + 1) + "/" + phases.size() + "] " + phase.name();
             if (stop) {
-                results.add(new PhaseResult(phase.name(), PhaseResult.Status.skipped, Duration.ZERO, "not run: an earlier phase failed (--fail-fast)", Map.of()));
+                PhaseResult skipped = new PhaseResult(phase.name(), PhaseResult.Status.skipped, Duration.ZERO, "not run: an earlier phase failed (--fail-fast)", Map.of());
+                results.add(skipped);
+                report.add(skipped);
                 Log.info("%s skipped: an earlier phase failed", head);
                 continue;
             }
@@ -86,7 +120,8 @@ public final class PhaseRunner {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             message = Redactor.redact(message);
-            results.add(new PhaseResult(phase.name(), status, took, message, Map.copyOf(ctx.figures())));
+            PhaseResult result = new PhaseResult(phase.name(), status, took, message, Map.copyOf(ctx.figures()));
+            results.add(result);
             switch (status) {
                 case passed -> Log.info("%s passed (%s)", head, Log.seconds(took));
                 case skipped -> Log.info("%s skipped (%s): %s", head, Log.seconds(took), message);
@@ -95,6 +130,16 @@ public final class PhaseRunner {
                     stop = failFast;
                 }
             }
+            if (status == PhaseResult.Status.failed && !collected && options.reports.collect != ReportOptions.Collect.never) {
+                Diagnostics.collect(target, report.dir().resolve("diagnostics"));
+                report.diagnosticsCollected();
+                collected = true;
+            }
+            report.add(result);
+        }
+        if (!collected && options.reports.collect == ReportOptions.Collect.always) {
+            Diagnostics.collect(target, report.dir().resolve("diagnostics"));
+            report.diagnosticsCollected();
         }
         return results;
     }

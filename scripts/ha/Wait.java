@@ -6,7 +6,8 @@ import java.util.function.Predicate;
 
 /**
  * The suite's one way to wait. Every wait has a description, a poll interval, a deadline and a
- * condition over an observation; an exception while observing counts as "not yet" and is remembered.
+ * condition over an observation; an exception while observing counts as "not yet" and is remembered,
+ * except a {@link SuiteException} (a rejected password, a missing tool), which no amount of waiting fixes.
  * At the deadline it fails with the description and what it saw last, so a failure reads like
  * "Timed out after 60.0 s waiting for every pod to name the same leader; last seen: {pod-0=…}".
  */
@@ -44,6 +45,8 @@ public final class Wait {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SuiteException("interrupted while waiting for " + description);
+            } catch (SuiteException e) {
+                throw e;   // the environment is wrong (rejected password, missing tool): waiting cannot help
             } catch (Exception e) {
                 lastSeen = describe(e);
             }

@@ -1,0 +1,38 @@
+package ha;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import picocli.CommandLine.Option;
+
+/** Where a run leaves its reports and evidence. */
+public final class ReportOptions {
+    public enum Collect { on_failure, always, never }
+
+    @Option(names = "--report-dir", paramLabel = "DIR",
+            description = "Where report.json, junit.xml, summary.txt and diagnostics go (default: build/ha-reports/<timestamp>).")
+    public Path reportDir;
+
+    @Option(names = "--collect", paramLabel = "WHEN", converter = CollectConverter.class,
+            description = "When to collect diagnostics (logs, pod YAML, events, cluster views): on-failure (default), always, never.")
+    public Collect collect = Collect.on_failure;
+
+    public Path reportDir() {
+        if (reportDir == null) {
+            reportDir = Path.of("build", "ha-reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        return reportDir;
+    }
+
+    /** Accepts on-failure, always, never. */
+    public static final class CollectConverter implements picocli.CommandLine.ITypeConverter<Collect> {
+        @Override
+        public Collect convert(String value) {
+            try {
+                return Collect.valueOf(value.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of on-failure, always, never");
+            }
+        }
+    }
+}

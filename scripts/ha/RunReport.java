@@ -1,0 +1,246 @@
+package ha;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The run's reports: report.json (for tools), junit.xml (one testcase per phase, for CI test
+ * reporters) and summary.txt (for people: what failed, where, what to open first). Written after
+ * every phase, so they exist even when a run is aborted. Every byte passes through the {@link Redactor}.
+ */
+public final class RunReport {
+    private final Path dir;
+    private final String runId;
+    private final Instant started = Instant.now();
+    private final List<String> planned;
+    private final List<PhaseResult> results = new ArrayList<>();
+    private String target = "(not connected)";
+    private String aborted;
+    private boolean diagnosticsCollected;
+
+    public RunReport(Path dir, String runId, List<String> planned) {
+        this.dir = dir;
+        this.runId = runId;
+        this.planned = List.copyOf(planned);
+    }
+
+    /** Creates the folder and proves it can be written, or fails as a usage error. */
+    public static Path prepare(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
+            Files.delete(probe);
+            return dir;
+        } catch (IOException | SecurityException e) {
+            throw new UsageException("cannot write the report dir " + dir + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public synchronized void target(String description) {
+        this.target = description;
+    }
+
+    public synchronized void add(PhaseResult result) {
+        results.add(result);
+        write();
+    }
+
+    /** The run ended early (cannot connect, interrupted): record why; phases not run count as skipped. */
+    public synchronized void abort(String why) {
+        if (aborted == null) {
+            aborted = why;
+        }
+        write();
+    }
+
+    public synchronized void diagnosticsCollected() {
+        diagnosticsCollected = true;
+        write();
+    }
+
+    public synchronized List<PhaseResult> results() {
+        return List.copyOf(results);
+    }
+
+    private List<PhaseResult> completed() {
+        List<PhaseResult> all = new ArrayList<>(results);
+        for (int i = results.size(); i < planned.size(); i++) {
+            all.add(new PhaseResult(planned.get(i), PhaseResult.Status.skipped, Duration.ZERO,
+                    aborted == null ? "not run yet" : "not run: " + aborted, Map.of()));
+        }
+        return all;
+    }
+
+    private String status() {
+        if (aborted != null || results.stream().anyMatch(PhaseResult::failed)) {
+            return "failed";
+        }
+        return results.size() < planned.size() ? "running" : "passed";
+    }
+
+    /** Writes all three files (atomically each). */
+    public synchronized void write() {
+        List<PhaseResult> all = completed();
+        writeFile("report.json", Json.pretty(json(all)) + "\n");
+        writeFile("junit.xml", junit(all));
+        writeFile("summary.txt", summary(all));
+    }
+
+    private Map<String, Object> json(List<PhaseResult> all) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("status", status());
+        root.put("runId", runId);
+        root.put("target", target);
+        root.put("startedAt", started.toString());
+        root.put("durationMs", Duration.between(started, Instant.now()).toMillis());
+        if (aborted != null) {
+            root.put("aborted", aborted);
+        }
+        List<Map<String, Object>> phases = new ArrayList<>();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (PhaseResult r : all) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", r.name());
+            p.put("status", r.status().name());
+            p.put("durationMs", r.duration().toMillis());
+            p.put("message", r.message());
+            p.put("figures", r.figures());
+            phases.add(p);
+            r.figures().forEach((k, v) -> figures.put(r.name() + "." + k, v));
+        }
+        root.put("phases", phases);
+        root.put("figures", figures);
+        root.put("diagnostics", diagnosticsCollected ? "diagnostics/" : null);
+        return root;
+    }
+
+    private String junit(List<PhaseResult> all) {
+        long failures = all.stream().filter(PhaseResult::failed).count();
+        long skipped = all.stream().filter(r -> r.status() == PhaseResult.Status.skipped).count();
+        double seconds = all.stream().mapToLong(r -> r.duration().toMillis()).sum() / 1000.0;
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        x.append(String.format(Locale.ROOT, "<testsuites name=\"arcadedb-ha\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\">%n",
+                all.size(), failures, skipped, seconds));
+        x.append(String.format(Locale.ROOT, "  <testsuite name=\"arcadedb-ha\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">%n",
+                all.size(), failures, skipped, seconds, started.toString().replaceFirst("\\.\\d+Z$", "")));
+        x.append("    <properties>\n");
+        x.append("      <property name=\"runId\" value=\"").append(xml(runId)).append("\"/>\n");
+        x.append("      <property name=\"target\" value=\"").append(xml(target)).append("\"/>\n");
+        x.append("    </properties>\n");
+        for (PhaseResult r : all) {
+            x.append(String.format(Locale.ROOT, "    <testcase classname=\"arcadedb-ha\" name=\"%s\" time=\"%.3f\"", xml(r.name()), r.duration().toMillis() / 1000.0));
+            switch (r.status()) {
+                case passed -> {
+                    if (r.figures().isEmpty()) {
+                        x.append("/>\n");
+                    } else {
+                        x.append(">\n      <system-out>").append(xml(figuresText(r))).append("</system-out>\n    </testcase>\n");
+                    }
+                }
+                case skipped -> x.append(">\n      <skipped message=\"").append(xml(r.message())).append("\"/>\n    </testcase>\n");
+                case failed -> x.append(">\n      <failure message=\"").append(xml(firstLine(r.message()))).append("\" type=\"PhaseFailure\">")
+                        .append(xml(r.message())).append("</failure>\n    </testcase>\n");
+            }
+        }
+        x.append("  </testsuite>\n</testsuites>\n");
+        return x.toString();
+    }
+
+    private static String figuresText(PhaseResult r) {
+        StringBuilder sb = new StringBuilder();
+        r.figures().forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        return sb.toString();
+    }
+
+    private String summary(List<PhaseResult> all) {
+        StringBuilder s = new StringBuilder();
+        s.append("ArcadeDB HA suite, run ").append(runId).append(": ").append(status().toUpperCase(Locale.ROOT)).append('\n');
+        s.append("Target: ").append(target).append('\n');
+        PhaseResult failed = all.stream().filter(PhaseResult::failed).findFirst().orElse(null);
+        if (aborted != null) {
+            s.append("The run stopped early: ").append(aborted).append('\n');
+        }
+        if (failed != null) {
+            s.append("Failed phase: ").append(failed.name()).append(" (").append(all.indexOf(failed) + 1).append(" of ")
+                    .append(all.size()).append(", after ").append(Log.seconds(failed.duration())).append(")\n");
+            s.append("What was expected and what was seen:\n  ").append(failed.message()).append('\n');
+        }
+        s.append('\n').append("Phases:\n");
+        for (PhaseResult r : all) {
+            s.append(String.format(Locale.ROOT, "  %-18s %-7s %9s  %s%n", r.name(), r.status(), Log.seconds(r.duration()), firstLine(r.message())));
+        }
+        s.append('\n').append("Open first:\n");
+        if (diagnosticsCollected) {
+            s.append("  diagnostics/nodes/<node>/cluster.json  what each node said about leader and peers at the failure\n");
+            s.append("  diagnostics/nodes/<node>/log.txt       the server logs (previous-log.txt: the container before a restart)\n");
+            s.append("  diagnostics/events.txt                 Kubernetes events, oldest first (pods killed, probes failing)\n");
+            s.append("  diagnostics/                           pod YAML, StatefulSet and volume claims, helm values and manifest\n");
+        }
+        s.append("  report.json / junit.xml                every phase with its status, time, message and figures\n");
+        return s.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static String xml(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&apos;");
+                default -> {
+                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private void writeFile(String name, String content) {
+        writeRedacted(dir.resolve(name), content);
+    }
+
+    /** Writes a file of the report dir with every secret masked; used for diagnostics too. */
+    public static void writeRedacted(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, Redactor.redact(content == null ? "" : content), StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Log.error("warning: could not write %s: %s", file, e.getMessage());
+        }
+    }
+}
