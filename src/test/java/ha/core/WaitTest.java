@@ -1,0 +1,69 @@
+package ha.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ha.SuiteException;
+import ha.Wait;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WaitTest {
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    @Test
+    void returnsTheFirstObservationThatIsReady() {
+        AtomicInteger n = new AtomicInteger();
+        int seen = Wait.until("the counter to reach 3", POLL, Duration.ofSeconds(5), n::incrementAndGet, v -> v >= 3);
+        assertEquals(3, seen);
+    }
+
+    @Test
+    void anExceptionCountsAsNotYet() {
+        AtomicInteger n = new AtomicInteger();
+        String seen = Wait.until("a flaky source to answer", POLL, Duration.ofSeconds(5), () -> {
+            if (n.incrementAndGet() < 3) {
+                throw new IOException("connection reset");
+            }
+            return "answer";
+        }, "answer"::equals);
+        assertEquals("answer", seen);
+    }
+
+    @Test
+    void theTimeoutSaysWhatWasAwaitedAndWhatWasSeenLast() {
+        Wait.WaitTimeoutException e = assertThrows(Wait.WaitTimeoutException.class, () ->
+                Wait.until("every pod to name the same leader", POLL, Duration.ofMillis(200), () -> "{pod-0: leaderId=null}", s -> false));
+        assertTrue(e.getMessage().startsWith("Timed out after 0."), e.getMessage());
+        assertTrue(e.getMessage().contains("waiting for every pod to name the same leader; last seen: {pod-0: leaderId=null}"), e.getMessage());
+    }
+
+    @Test
+    void theLastExceptionIsWhatWasSeenLast() {
+        Wait.WaitTimeoutException e = assertThrows(Wait.WaitTimeoutException.class, () ->
+                Wait.until("node 1 to answer", POLL, Duration.ofMillis(100), () -> {
+                    throw new IOException("Connection refused");
+                }, s -> true));
+        assertTrue(e.getMessage().endsWith("last seen: IOException: Connection refused"), e.getMessage());
+    }
+
+    @Test
+    void aSuiteExceptionEndsTheWaitAtOnce() {
+        long t0 = System.nanoTime();
+        assertThrows(SuiteException.class, () -> Wait.until("anything", POLL, Duration.ofSeconds(30), () -> {
+            throw new SuiteException("password rejected");
+        }, s -> true));
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+    }
+
+    @Test
+    void theTimeoutHookRunsBeforeTheFailure() {
+        AtomicInteger hook = new AtomicInteger();
+        assertThrows(Wait.WaitTimeoutException.class, () ->
+                Wait.until("never", POLL, Duration.ofMillis(50), () -> 1, v -> false, hook::incrementAndGet));
+        assertEquals(1, hook.get());
+    }
+}
