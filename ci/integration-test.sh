@@ -26,6 +26,7 @@ Options:
   --pull-policy POLICY  image pull policy (default: IfNotPresent)
   --set KEY=VALUE       extra chart value for the install (repeatable)
   --keep-cluster        with --kind: keep the cluster when the suite failed (to look at it)
+  --report-dir DIR      reports and diagnostics (default: build/ha-reports/<timestamp>); also passed to the suite
   -h, --help            this help
 
 Suite options (see: jbang arcadedb-ha@. --help), for example:
@@ -37,6 +38,7 @@ USAGE
 
 kind_mode=false install=false keep=false
 cluster=arcadedb-ha release=test-arcadedb namespace=default replicas=3 image_tag="" pull_policy=IfNotPresent
+report_dir="build/ha-reports/$(date +%Y%m%d-%H%M%S)"
 sets=() suite_args=()
 need_value() { [[ $# -ge 2 && -n "$2" ]] || { echo "error: $1 needs a value" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
@@ -52,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --image-tag) need_value "$@"; image_tag=$2; shift ;;
     --pull-policy) need_value "$@"; pull_policy=$2; shift ;;
     --set) need_value "$@"; sets+=(--set "$2"); shift ;;
+    --report-dir) need_value "$@"; report_dir=$2; shift ;;
     --) shift; suite_args+=("$@"); break ;;
     *) suite_args+=("$1") ;;
   esac
@@ -83,6 +86,10 @@ install_chart() {
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup_kind() {
   local rc=$?
+  if [[ $rc -ne 0 ]]; then
+    echo "== kind export logs $report_dir/kind-logs --name $cluster"
+    kind export logs "$report_dir/kind-logs" --name "$cluster" || echo "warning: could not export the kind cluster's logs" >&2
+  fi
   if [[ $rc -ne 0 && $keep == true ]]; then
     echo "== keeping kind cluster '$cluster' after a failure (--keep-cluster); delete it with: kind delete cluster --name $cluster"
   else
@@ -105,9 +112,9 @@ fi
 
 $install && install_chart
 
-echo "== jbang scripts/ArcadedbHa.java --release $release --namespace $namespace ${suite_args[*]}"
+echo "== jbang scripts/ArcadedbHa.java --release $release --namespace $namespace --report-dir $report_dir ${suite_args[*]}"
 set +e
-jbang scripts/ArcadedbHa.java --release "$release" --namespace "$namespace" "${suite_args[@]}"
+jbang scripts/ArcadedbHa.java --release "$release" --namespace "$namespace" --report-dir "$report_dir" "${suite_args[@]}"
 rc=$?
 set -e
 exit "$rc"

@@ -82,6 +82,7 @@ public final class MockKube implements AutoCloseable {
     private final Backend backend;
     private final boolean persistence;
     private final Duration recreateDelay;
+    private final String contextName;
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
     private final Path dir;
@@ -106,6 +107,7 @@ public final class MockKube implements AutoCloseable {
         this.backend = b.backend;
         this.persistence = b.persistence;
         this.recreateDelay = b.recreateDelay;
+        this.contextName = b.contextName;
         this.dir = Files.createTempDirectory("mock-kube");
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new RelayingDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -130,6 +132,7 @@ public final class MockKube implements AutoCloseable {
         private boolean createSecret = true;
         private final List<String> extraArgs = new ArrayList<>();
         private Duration recreateDelay = Duration.ofMillis(300);
+        private String contextName = "mock";
 
         Builder(Backend backend) {
             this.backend = backend;
@@ -168,6 +171,12 @@ public final class MockKube implements AutoCloseable {
         /** An ArcadeDB setting as the chart renders it, e.g. "arcadedb.ha.snapshotThreshold=50". */
         public Builder setting(String keyValue) {
             extraArgs.add("-D" + keyValue);
+            return this;
+        }
+
+        /** The kubeconfig context's name (kind names its contexts kind-<cluster>). */
+        public Builder contextName(String v) {
+            contextName = v;
             return this;
         }
 
@@ -474,12 +483,12 @@ public final class MockKube implements AutoCloseable {
                 "  cluster:",
                 "    server: " + url,
                 "contexts:",
-                "- name: mock",
+                "- name: " + contextName,
                 "  context:",
                 "    cluster: mock",
                 "    namespace: " + namespace,
                 "    user: mock",
-                "current-context: mock",
+                "current-context: " + contextName,
                 "users:",
                 "- name: mock",
                 "  user:",
@@ -492,7 +501,9 @@ public final class MockKube implements AutoCloseable {
         Files.createDirectories(bin);
         for (String tool : List.of("helm", "kind")) {
             Path exe = bin.resolve(tool);
-            Files.writeString(exe, "#!/bin/sh\n# records its arguments, one call per line\necho \"$*\" >> '" + dir.resolve(tool + "-calls.log") + "'\n");
+            Files.writeString(exe, "#!/bin/sh\n# records its arguments, one call per line\n"
+                    + "case \"$1\" in version) echo v4.1.4; exit 0;; esac\n"
+                    + "echo \"$*\" >> '" + dir.resolve(tool + "-calls.log") + "'\n");
             exe.toFile().setExecutable(true);
         }
     }

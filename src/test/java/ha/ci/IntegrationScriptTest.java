@@ -1,0 +1,129 @@
+package ha.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ha.kube.HealthStubs;
+import ha.kube.MockKube;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ci/integration-test.sh, run as CI runs it, with fake kind and helm executables that record their
+ * arguments and the mock API server standing in for the kind cluster.
+ */
+class IntegrationScriptTest {
+    static final Path ROOT = Path.of(System.getProperty("ha.projectRoot", ".")).toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    static Run script(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("ci/integration-test.sh").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path out = Files.createTempFile("it-out", ".txt");
+        Path err = Files.createTempFile("it-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("integration-test.sh did not finish in 5 minutes");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> envWith(MockKube kube, boolean withKind) {
+        String path = (withKind ? kube.fakeBin() + ":" : fakeHelmOnly(kube) + ":") + ROOT.resolve(".tools/bin") + ":/usr/local/bin:/usr/bin:/bin";
+        return Map.of("PATH", path, "KUBECONFIG", kube.kubeconfig().toString(),
+                "JBANG_DIR", ROOT.resolve(".tools/jbang-home").toString(), "HOME", System.getProperty("user.home"));
+    }
+
+    private static Path fakeHelmOnly(MockKube kube) {
+        try {
+            Path dir = kube.fakeBin().resolveSibling("bin-no-kind");
+            Files.createDirectories(dir);
+            Path helm = dir.resolve("helm");
+            if (!Files.exists(helm)) {
+                Files.createSymbolicLink(helm, kube.fakeBin().resolve("helm"));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void kindModeCreatesInstallsRunsAndDeletes() throws Exception {
+        try (HealthStubs pods = new HealthStubs(204, 204, 204);
+             MockKube kube = MockKube.builder(pods).contextName("kind-ci-test").start()) {
+            Run run = script(envWith(kube, true), "--kind", "--cluster-name", "ci-test", "--image-tag", "26.8.1",
+                    "--report-dir", tmp.resolve("r").toString(), "--phases", "health", "--timeout", "20s");
+            assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+            assertEquals(List.of("create cluster --name ci-test --wait 60s", "delete cluster --name ci-test"), kube.calls("kind"));
+            assertEquals(List.of("upgrade --install test-arcadedb charts/arcadedb --namespace default --create-namespace"
+                    + " --set replicaCount=3 --set image.pullPolicy=IfNotPresent --set image.tag=26.8.1 --wait --timeout 5m"), kube.calls("helm"));
+            assertTrue(run.stdout().contains("[1/1] health passed"), run.stdout());
+            assertTrue(Files.exists(tmp.resolve("r/report.json")), "the suite wrote its report where the script said");
+        }
+    }
+
+    @Test
+    void aFailedRunExportsKindLogsAndKeepsTheClusterWhenAsked() throws Exception {
+        try (HealthStubs pods = new HealthStubs(204, 503, 204);
+             MockKube kube = MockKube.builder(pods).contextName("kind-arcadedb-ha").start()) {
+            Run run = script(envWith(kube, true), "--kind", "--keep-cluster", "--report-dir", tmp.resolve("r").toString(),
+                    "--phases", "health", "--timeout", "2s");
+            assertEquals(1, run.exitCode(), run.stdout() + run.stderr());
+            assertEquals(List.of("create cluster --name arcadedb-ha --wait 60s",
+                    "export logs " + tmp.resolve("r/kind-logs") + " --name arcadedb-ha"), kube.calls("kind"));
+            assertTrue(run.stdout().contains("keeping kind cluster 'arcadedb-ha' after a failure"), run.stdout());
+            assertTrue(Files.readString(tmp.resolve("r/summary.txt")).contains("Failed phase: health"));
+        }
+    }
+
+    @Test
+    void kindModeWithoutKindIsOneClearLine() throws Exception {
+        try (HealthStubs pods = new HealthStubs(204);
+             MockKube kube = MockKube.builder(pods).replicas(1).start()) {
+            Run run = script(envWith(kube, false), "--kind");
+            assertEquals(1, run.exitCode());
+            assertTrue(run.stderr().strip().endsWith("error: kind is not on PATH; install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)"
+                    + " or run against an existing cluster without --kind"), run.stderr());
+            assertEquals(List.of(), kube.calls("kind"));
+        }
+    }
+
+    @Test
+    void currentContextModeRunsTheSuiteWithoutInstalling() throws Exception {
+        try (HealthStubs pods = new HealthStubs(204, 204, 204);
+             MockKube kube = MockKube.builder(pods).start()) {
+            Run run = script(envWith(kube, false), "--phases", "health", "--report-dir", tmp.resolve("r").toString());
+            assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+            assertEquals(List.of(), kube.calls("helm"), "nothing is installed without --install");
+        }
+    }
+
+    @Test
+    void helpAndUnknownSuiteOptions() throws Exception {
+        Run help = script(Map.of(), "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.stdout().startsWith("Usage: ci/integration-test.sh"), help.stdout());
+        Run bad = script(Map.of(), "--cluster-name");
+        assertEquals(2, bad.exitCode());
+        assertEquals("error: --cluster-name needs a value", bad.stderr().strip());
+    }
+}
