@@ -37,7 +37,7 @@ public class HaRead implements Phase, Callable<Integer> {
     @Override
     public void run(PhaseContext ctx) {
         Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
-        String written = (String) ctx.shared().get(HaWrite.MARKER);
+        String written = (String) ctx.shared().get(ha.Rows.WRITTEN_MARKER);
         Set<String> onLeader = Wait.until("the leader " + leader + " to return the rows of " + ha.Rows.TYPE,
                 Wait.HTTP_POLL, ctx.timeout(), () -> ctx.rows().markers(leader), rows -> true);
         if (onLeader.isEmpty()) {

@@ -10,6 +10,7 @@ import ha.Node;
 import ha.Phase;
 import ha.PhaseContext;
 import ha.PhaseRunner;
+import ha.Rows;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,9 +19,6 @@ import picocli.CommandLine.Mixin;
         description = "Writes through the leader: creates the test database and the HaRow type if absent, then inserts "
                 + "one row whose marker is unique to this run.")
 public class HaWrite implements Phase, Callable<Integer> {
-    /** Key under which the driver hands the written marker to the read phase. */
-    public static final String MARKER = "write.marker";
-
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -40,7 +38,7 @@ public class HaWrite implements Phase, Callable<Integer> {
         ctx.rows().ensureSchema(leader, ctx.timeout());
         String marker = ctx.runId() + "-write";
         ctx.rows().insertAcknowledged(leader, marker, name(), ctx.timeout());
-        ctx.shared().put(MARKER, marker);
+        ctx.shared().put(Rows.WRITTEN_MARKER, marker);
         ctx.figure("marker", marker);
     }
 

@@ -97,7 +97,8 @@ public final class Helm {
 
     private static Procs.Result check(Procs.Result r, String what) {
         if (!r.ok()) {
-            throw new SuiteException(what + " failed (exit " + r.exitCode() + "): " + r.lastLine());
+            String line = r.stderr().lines().filter(l -> l.startsWith("Error:")).findFirst().orElse(r.lastLine());
+            throw new SuiteException(what + " failed (exit " + r.exitCode() + "): " + line);
         }
         return r;
     }

@@ -49,6 +49,7 @@ public final class KubeTarget implements Target {
     private final Helm helm;
     private final Path chart;
     private final Map<String, ArcadeClient> clients = new ConcurrentHashMap<>();
+    private boolean ownsClient = true;
 
     /** Connects, finds the release's StatefulSet and reads the password; fails with one clear line. */
     public static KubeTarget connect(String context, String namespace, String release, Path chart) {
@@ -63,9 +64,11 @@ public final class KubeTarget implements Target {
         }
     }
 
-    /** For tests and callers that already hold a client. */
+    /** For tests and callers that already hold a client; closing the target leaves that client open. */
     public static KubeTarget using(KubernetesClient client, String namespace, String release, Path chart) {
-        return new KubeTarget(client, client.getConfiguration(), namespace, release, chart);
+        KubeTarget target = new KubeTarget(client, client.getConfiguration(), namespace, release, chart);
+        target.ownsClient = false;
+        return target;
     }
 
     private KubeTarget(KubernetesClient client, Config config, String namespace, String release, Path chart) {
@@ -392,7 +395,13 @@ public final class KubeTarget implements Target {
 
     @Override
     public void close() {
+        if (pool.openedCount() > 0) {
+            int pods = clients.size();
+            Log.info("port-forwards: %d opened%s", pool.openedCount(), pool.openedCount() == pods ? ", one per pod" : " for " + pods + " pods (re-opened after errors or pod replacements)");
+        }
         pool.close();
-        client.close();
+        if (ownsClient) {
+            client.close();
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.util.TreeSet;
  */
 public final class Rows {
     public static final String TYPE = "HaRow";
+    /** Key under which the write phase hands its row's marker to the read phase inside one driver run. */
+    public static final String WRITTEN_MARKER = "write.marker";
     private final Target target;
     private final String database;
 
@@ -31,7 +33,7 @@ public final class Rows {
     /** Creates the test database and the row type through the leader, unless they exist. */
     public void ensureSchema(Node leader, Duration timeout) {
         ArcadeClient client = target.client(leader);
-        Wait.until("database '" + database + "' and type " + TYPE + " exist on the leader " + leader, Wait.HTTP_POLL, timeout, () -> {
+        Wait.until("database '" + database + "' and type " + TYPE + " to exist on the leader " + leader, Wait.HTTP_POLL, timeout, () -> {
             if (!client.databaseExists(database)) {
                 try {
                     client.serverCommand("create database " + database);

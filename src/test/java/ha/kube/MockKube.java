@@ -97,6 +97,7 @@ public final class MockKube implements AutoCloseable {
         return t;
     });
     private volatile boolean rolloutStuck;
+    private volatile RuntimeException lastControllerError;
     private volatile int knownReplicas;
     private int helmLinesSeen;
 
@@ -307,6 +308,7 @@ public final class MockKube implements AutoCloseable {
             updateStatus();
         } catch (RuntimeException e) {
             // the next round tries again; a test that depends on it times out with its own message
+            lastControllerError = e;
         }
     }
 
@@ -560,14 +562,20 @@ public final class MockKube implements AutoCloseable {
         }
     }
 
+    /** The last exception of the fake controller, or null: for tests that wonder why nothing moves. */
+    public RuntimeException lastControllerError() {
+        return lastControllerError;
+    }
+
     /** A replacement of this pod never becomes Ready. */
     public void neverReady(int ordinal) {
         neverReady.add(ordinal);
     }
 
     /** The StatefulSet's current revision stays behind its update revision. */
-    public void rolloutStuck(boolean on) {
+    public synchronized void rolloutStuck(boolean on) {
         rolloutStuck = on;
+        updateStatus();
     }
 
     @Override
