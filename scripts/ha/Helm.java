@@ -19,9 +19,9 @@ public final class Helm {
         this.namespace = namespace;
     }
 
-    /** helm from PATH, for the given context (may be null: the current one) and namespace. */
+    /** helm from PATH (or the executable named by HA_HELM / -Dha.helm), for a context (null: the current one) and namespace. */
     public static Helm onPath(String kubeContext, String namespace) {
-        return new Helm(System.getenv().getOrDefault("HA_HELM", "helm"), kubeContext, namespace);
+        return new Helm(System.getProperty("ha.helm", System.getenv().getOrDefault("HA_HELM", "helm")), kubeContext, namespace);
     }
 
     /** {@code helm template}: the rendered manifest, or a {@link SuiteException} with helm's error line. */

@@ -330,14 +330,30 @@ public final class KubeTarget implements Target {
         }
     }
 
+    /** A pod as a replacement wait sees it. */
+    record PodState(String uid, boolean ready, boolean terminating, String phase) {
+        static PodState of(Pod pod) {
+            if (pod == null) {
+                return new PodState(null, false, false, "absent");
+            }
+            return new PodState(pod.getMetadata().getUid(), isReady(pod), pod.getMetadata().getDeletionTimestamp() != null,
+                    pod.getStatus() == null ? "unknown" : pod.getStatus().getPhase());
+        }
+
+        @Override
+        public String toString() {
+            return uid == null ? "no pod" : "pod uid " + uid + ", phase " + phase + (ready ? ", Ready" : ", not Ready")
+                    + (terminating ? ", terminating" : "");
+        }
+    }
+
     @Override
     public String awaitReplacement(Node node, String previousIncarnation, Duration timeout) {
-        Pod pod = Wait.until("pod " + node.name() + " replaced (new UID) and Ready", POLL, timeout,
-                () -> client.pods().inNamespace(namespace).withName(node.name()).get(),
-                p -> p != null && !p.getMetadata().getUid().equals(previousIncarnation) && isReady(p)
-                        && p.getMetadata().getDeletionTimestamp() == null);
+        PodState pod = Wait.until("pod " + node.name() + " to be replaced (new UID) and Ready", POLL, timeout,
+                () -> PodState.of(client.pods().inNamespace(namespace).withName(node.name()).get()),
+                p -> p.uid() != null && !p.uid().equals(previousIncarnation) && p.ready() && !p.terminating());
         pool.forget(node.name());
-        return pod.getMetadata().getUid();
+        return pod.uid();
     }
 
     static boolean isReady(Pod pod) {

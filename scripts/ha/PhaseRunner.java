@@ -68,7 +68,7 @@ public final class PhaseRunner {
 
     private RunReport newReport(List<Phase> phases) {
         Path dir = RunReport.prepare(options.reports.reportDir());
-        RunReport report = new RunReport(dir, newRunId(), phases.stream().map(Phase::name).toList());
+        RunReport report = new RunReport(dir, options.reports.runId != null ? options.reports.runId : newRunId(), phases.stream().map(Phase::name).toList());
         report.write();
         return report;
     }

@@ -17,6 +17,10 @@ public final class ReportOptions {
             description = "When to collect diagnostics (logs, pod YAML, events, cluster views): on-failure (default), always, never.")
     public Collect collect = Collect.on_failure;
 
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "Name of this run in row markers and reports (default: date, time and a random suffix).")
+    public String runId;
+
     public Path reportDir() {
         if (reportDir == null) {
             reportDir = Path.of("build", "ha-reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -551,6 +551,11 @@ public final class MockKube implements AutoCloseable {
         return streams.getOrDefault(pod, new AtomicInteger()).get();
     }
 
+    /** Port-forward streams that are open right now, over all pods. */
+    public int openPortForwardStreams() {
+        return openSockets.values().stream().mapToInt(List::size).sum();
+    }
+
     public int portForwardStreamsTotal() {
         return streams.values().stream().mapToInt(AtomicInteger::get).sum();
     }
