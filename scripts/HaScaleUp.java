@@ -79,7 +79,7 @@ public class HaScaleUp implements Phase, Callable<Integer> {
         target.scaleTo(to, ctx.timeout());
         List<Node> added = target.nodes().subList(before.size(), to);
         if (!version.autoJoins()) {
-            leader = cluster.awaitLeader("the original nodes to name the same leader", ctx.timeout());
+            leader = cluster.awaitLeader("the original nodes to name the same leader", ctx.timeout(), before);
             for (Node node : added) {
                 String id = target.peerIdOf(node);
                 Log.step("server %s does not join on its own: adding %s through the leader %s", version, id, leader);

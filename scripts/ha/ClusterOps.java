@@ -99,8 +99,13 @@ public final class ClusterOps {
 
     /** Asks every node for GET /api/v1/cluster; nodes that fail are recorded with their error. */
     public Views views() {
+        return views(target.nodes());
+    }
+
+    /** As {@link #views()} for some of the nodes. */
+    public Views views(List<Node> nodes) {
         List<View> out = new ArrayList<>();
-        for (Node node : target.nodes()) {
+        for (Node node : nodes) {
             try {
                 out.add(new View(node, target.client(node).cluster(), null));
             } catch (RuntimeException e) {
@@ -127,8 +132,13 @@ public final class ClusterOps {
      * so itself, and (where the version has the field) reports {@code leaderReady}. Returns the leader.
      */
     public Node awaitLeader(String description, Duration timeout) {
+        return awaitLeader(description, timeout, null);
+    }
+
+    /** As {@link #awaitLeader(String, Duration)} among some of the nodes ({@code null}: all of them). */
+    public Node awaitLeader(String description, Duration timeout, List<Node> among) {
         boolean readyField = version(timeout).reportsLeaderReady();
-        Views agreed = Wait.until(description, Wait.HTTP_POLL, timeout, this::views, v -> {
+        Views agreed = Wait.until(description, Wait.HTTP_POLL, timeout, () -> views(among == null ? target.nodes() : among), v -> {
             String id = v.agreedLeaderId();
             if (id == null) {
                 return false;
