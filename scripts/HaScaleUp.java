@@ -83,7 +83,9 @@ public class HaScaleUp implements Phase, Callable<Integer> {
             for (Node node : added) {
                 String id = target.peerIdOf(node);
                 Log.step("server %s does not join on its own: adding %s through the leader %s", version, id, leader);
-                target.client(leader).addPeer(id, PeerIds.host(id) + ":" + PeerIds.raftPort(id));
+                Node through = leader;
+                Wait.until("the leader " + leader + " to add peer " + node, Wait.HTTP_POLL, ctx.timeout(),
+                        () -> target.client(through).addPeer(id, PeerIds.host(id) + ":" + PeerIds.raftPort(id)), answer -> true);
             }
         }
         leader = cluster.awaitLeader("all " + to + " nodes to name the same leader", ctx.timeout());

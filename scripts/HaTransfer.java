@@ -50,7 +50,13 @@ public class HaTransfer implements Phase, Callable<Integer> {
         Log.step("asking %s to hand leadership to %s (%s)", oldLeader, chosen, chosenId);
 
         long t0 = System.nanoTime();
-        ctx.target().client(oldLeader).transferLeadership(chosenId, TRANSFER_TIMEOUT);
+        Wait.until(oldLeader + " to accept handing leadership to " + chosen, Wait.HTTP_POLL, ctx.timeout(), () -> {
+            if (chosenId.equals(ctx.target().client(chosen).cluster().leaderId())) {
+                return true;   // an earlier attempt whose answer was lost did it already
+            }
+            ctx.target().client(oldLeader).transferLeadership(chosenId, TRANSFER_TIMEOUT);
+            return true;
+        }, accepted -> accepted);
         boolean readyField = cluster.version(ctx.timeout()).reportsLeaderReady();
         Wait.until("every node to name " + chosen + " the leader", Wait.HTTP_POLL, ctx.timeout(), cluster::views,
                 views -> chosenId.equals(views.agreedLeaderId())
