@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "arcadedb-ha", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "arcadedb-ha", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {
             "Proves that ArcadeDB's Raft high availability works on a cluster installed with the chart.",
             "Runs the phases in this order (each is also its own script, alias ha-<phase>):",

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-failover", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-failover", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Leader failover without losing an acknowledged write: a background writer inserts numbered rows "
                 + "through whichever node leads and records which inserts were acknowledged; the leader's pod is deleted; "
                 + "the surviving nodes elect a new leader within --timeout (the election time is printed); afterwards every "

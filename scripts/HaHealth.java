@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-health", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-health", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Checks liveness: GET /api/v1/health, sent without credentials, answers 204 on every node.")
 public class HaHealth implements Phase, Callable<Integer> {
     @Mixin

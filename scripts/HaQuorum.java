@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-quorum", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-quorum", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Checks Raft leader consensus: every node names the same non-null leaderId, that leader is one of "
                 + "the nodes and says so itself, and it reports leaderReady where the server version has the field (26.8.1+).")
 public class HaQuorum implements Phase, Callable<Integer> {

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-read", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-read", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Reads back on every node, not just the leader: every HaRow the leader holds (including the row "
                 + "the write phase inserted, when run by the driver) becomes readable on each follower within --timeout.")
 public class HaRead implements Phase, Callable<Integer> {

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-replica-health", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-replica-health", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Checks per-peer replica health on the leader: every follower's replicaStatus reaches HEALTHY within "
                 + "--timeout (UNKNOWN right after a leader change and CATCHING_UP are transient; STALLED or FALLING_BEHIND at "
                 + "the deadline fail, naming the peer and its lag). Skipped only on servers older than 26.7.1, which lack the field.")

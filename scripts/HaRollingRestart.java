@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-rolling-restart", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-rolling-restart", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Rolling restart with persistent state: restarts every node one at a time, highest ordinal first as a "
                 + "StatefulSet rolling update does (on Kubernetes by deleting the pod, which keeps its volume claims), while a "
                 + "background writer keeps inserting. After each step the cluster has a leader again; at the end every follower "

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-rollout", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-rollout", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Waits until the release's StatefulSet is rolled out: observed generation current, every replica "
                 + "updated and ready, current revision equal to the update revision (not fabric8's count-only readiness).")
 public class HaRollout implements Phase, Callable<Integer> {

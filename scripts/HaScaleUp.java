@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ha-scale-up", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-scale-up", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Scales the cluster up (helm upgrade --reuse-values --set replicaCount=N on Kubernetes): the new peers "
                 + "join (on their own on 26.8.1+, through POST /api/v1/cluster/peer on older servers), every node names the same "
                 + "leader, every follower is HEALTHY and the rows written before the upgrade are readable on the new nodes. "

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-snapshot-recovery", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-snapshot-recovery", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Snapshot-install recovery: with a low arcadedb.ha.snapshotThreshold (chart value ha.snapshotThreshold), "
                 + "writes more rows than the threshold, destroys a follower's state (its pod and volume claims, or its data "
                 + "folder), waits for the replacement, then asserts that the leader reports it HEALTHY, that it holds exactly "

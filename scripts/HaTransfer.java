@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-transfer", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-transfer", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Transfers Raft leadership at runtime: picks a follower, asks the leader to hand over to it "
                 + "(POST /api/v1/cluster/leader), waits until every node names it leader, then writes a new row through it "
                 + "and reads it back on every node.")

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ha-write", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ha-write", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Writes through the leader: creates the test database and the HaRow type if absent, then inserts "
                 + "one row whose marker is unique to this run.")
 public class HaWrite implements Phase, Callable<Integer> {

@@ -12,6 +12,8 @@ public final class Cli {
     public static final int PASSED = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    /** What --version prints. */
+    public static final String VERSION = "ArcadeDB HA suite 0.1.0 (chart 26.8.1)";
 
     private Cli() {
     }
