@@ -1,0 +1,186 @@
+package ha.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class FaultsTest {
+
+    @Test
+    void refuseNotStartedSlowAndFailNext() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            Faults f = sim.faults();
+
+            int port = sim.httpPort(2);
+            f.refuseConnections(2, true);
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> c.get(2, "/api/v1/health"));
+            assertTrue(e.getCause() instanceof ConnectException);
+            assertTrue(sim.isRunning(2), "the node carries on");
+            FailoverTest.seed(c, leader, "fault", 2);
+            SimClient.await(Duration.ofSeconds(2), "replication continues behind a closed port", () -> sim.rowCount(2, "fault", "Doc") == 2);
+            f.refuseConnections(2, false);
+            assertEquals(port, sim.httpPort(2));
+            assertEquals(204, c.get(2, "/api/v1/health").status());
+
+            f.notStarted(1, true);
+            SimClient.Res ns = c.get(1, "/api/v1/cluster");
+            assertEquals(503, ns.status());
+            assertEquals("{\"error\":\"Raft HA not started yet\"}", ns.body());
+            assertEquals(503, c.send(1, "GET", "/api/v1/ready", null, null, null).status());
+            assertEquals(204, c.send(1, "GET", "/api/v1/health", null, null, null).status());
+            f.notStarted(1, false);
+            assertEquals(200, c.get(1, "/api/v1/cluster").status());
+
+            f.slow(1, Duration.ofMillis(150));
+            assertTrue(c.get(1, "/api/v1/health").millis() >= 140);
+            f.slow(1, Duration.ZERO);
+            assertTrue(c.get(1, "/api/v1/health").millis() < 140);
+
+            f.failNext(leader, 2, 503);
+            SimClient.Res first = c.get(leader, "/api/v1/cluster");
+            assertEquals(503, first.status());
+            assertEquals("Cannot execute command", first.json().get("error").asText());
+            assertTrue(first.json().has("exception"));
+            assertEquals(503, c.command(leader, "fault", "SELECT FROM Doc").status());
+            assertEquals(200, c.get(leader, "/api/v1/cluster").status());
+        }
+    }
+
+    @Test
+    void disagreeNeverElectAndWrongPeerIds() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            sim.faults().neverElect(true);
+            SimClient.sleep(900);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(c.cluster(i).get("leaderId").isNull(), "no election while neverElect");
+            }
+            sim.faults().neverElect(false);
+            int leader = c.awaitAgreedLeader(Duration.ofSeconds(3));
+
+            sim.faults().disagreeOnLeader(2, true);
+            String reported = c.cluster(2).get("leaderId").asText();
+            assertNotEquals(sim.peerId(leader), reported);
+            assertEquals(sim.peerId(leader), c.cluster(1).get("leaderId").asText());
+            sim.faults().disagreeOnLeader(2, false);
+            assertEquals(sim.peerId(leader), c.cluster(2).get("leaderId").asText());
+
+            sim.faults().wrongPeerIdsInPeers(true);
+            JsonNode j = c.cluster(1);
+            for (JsonNode p : j.get("peers")) {
+                assertNotEquals(j.get("leaderId").asText(), p.get("id").asText());
+            }
+            sim.faults().wrongPeerIdsInPeers(false);
+        }
+    }
+
+    @Test
+    void stalledFollowerFallsBehindAndHoldsOldData() throws Exception {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            FailoverTest.seed(c, leader, "st", 1);
+            SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(2, "st", "Doc") == 1);
+            sim.setSetting("arcadedb.ha.replicationLagWarning", "3");
+            sim.faults().stallFollower(2, true);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger written = new AtomicInteger(1);
+            Thread writer = new Thread(() -> {
+                while (!stop.get()) {
+                    if (c.command(leader, "st", "INSERT INTO Doc SET name = 'w'").status() == 200) {
+                        written.incrementAndGet();
+                    }
+                }
+            });
+            writer.start();
+            try {
+                SimClient.await(Duration.ofSeconds(4), "STALLED or FALLING_BEHIND", () -> {
+                    String s = c.statusOf(leader, 2);
+                    return "STALLED".equals(s) || "FALLING_BEHIND".equals(s);
+                });
+                JsonNode e = c.peerEntry(c.cluster(leader), sim.peerId(2));
+                assertTrue(e.get("replicationLag").asLong() > 3, e.toString());
+                assertTrue(e.get("lagging").asBoolean());
+                assertTrue(e.get("laggingForMs").asLong() >= 0);
+                assertEquals("lagging-followers", c.cluster(leader).get("alerts").get(0).get("id").asText());
+                assertEquals(1, sim.rowCount(2, "st", "Doc"), "the stalled node holds old data");
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+            sim.faults().stallFollower(2, false);
+            SimClient.await(Duration.ofSeconds(3), "caught up", () -> sim.rowCount(2, "st", "Doc") == written.get());
+            SimClient.await(Duration.ofSeconds(3), "HEALTHY again", () -> "HEALTHY".equals(c.statusOf(leader, 2)));
+        }
+    }
+
+    @Test
+    void detachedFollowerLooksHealthyButItsDataDoesNotMatch() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            FailoverTest.seed(c, leader, "det", 1);
+            SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(1, "det", "Doc") == 1);
+            sim.faults().detachFollower(1, true);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, c.command(leader, "det", "INSERT INTO Doc SET name = 'lost-" + i + "'").status());
+            }
+            SimClient.sleep(700);
+            JsonNode e = c.peerEntry(c.cluster(leader), sim.peerId(1));
+            assertEquals("HEALTHY", e.get("replicaStatus").asText());
+            assertEquals(0, e.get("replicationLag").asLong());
+            assertEquals(1, sim.rowCount(1, "det", "Doc"));
+            assertEquals(6, sim.rowCount(leader, "det", "Doc"));
+            assertEquals(1, c.query(1, "det", "SELECT count(*) AS count FROM Doc").json().get("result").get(0).get("count").asInt());
+            JsonNode verify = c.post(leader, "/api/v1/cluster/verify/det", "{}").json().get("result");
+            assertEquals("INCONSISTENCY_DETECTED", verify.get("overallStatus").asText());
+            sim.faults().detachFollower(1, false);
+            SimClient.await(Duration.ofSeconds(2), "reattached", () -> sim.rowCount(1, "det", "Doc") == 6);
+        }
+    }
+
+    @Test
+    void lostRowAndTransferFaults() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            FailoverTest.seed(c, leader, "lr", 0);
+            sim.faults().loseRow(2, "marker-7");
+            SimClient.Res ack = c.command(leader, "lr", "INSERT INTO Doc SET name = 'marker-7'");
+            assertEquals(200, ack.status());
+            assertEquals(200, c.command(leader, "lr", "INSERT INTO Doc SET name = 'kept'").status());
+            SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(1, "lr", "Doc") == 2 && sim.rowCount(2, "lr", "Doc") == 1);
+            assertEquals(0, c.query(2, "lr", "SELECT FROM Doc WHERE name = 'marker-7'").json().get("result").size());
+            assertEquals(1, c.query(1, "lr", "SELECT FROM Doc WHERE name = 'marker-7'").json().get("result").size());
+
+            sim.faults().rejectTransfer(true);
+            SimClient.Res rejected = c.post(leader, "/api/v1/cluster/leader", TransferTest.transferBody(sim.peerId(1), 2000));
+            assertEquals(500, rejected.status());
+            assertEquals("Internal error", rejected.json().get("error").asText());
+            sim.faults().rejectTransfer(false);
+            assertEquals(Integer.valueOf(leader), sim.leaderOrdinal());
+
+            sim.faults().ignoreTransfer(true);
+            SimClient.Res ignored = c.post(leader, "/api/v1/cluster/leader", TransferTest.transferBody(sim.peerId(1), 2000));
+            assertEquals(200, ignored.status());
+            SimClient.sleep(400);
+            assertEquals(Integer.valueOf(leader), sim.leaderOrdinal());
+            assertEquals(sim.peerId(leader), c.cluster(1).get("leaderId").asText());
+            sim.faults().ignoreTransfer(false);
+            sim.faults().clear();
+            assertFalse(sim.faults().isIgnoreTransfer());
+        }
+    }
+}
