@@ -1,0 +1,141 @@
+package ha.kube;
+
+import ha.KubeTarget;
+import ha.sim.ClusterSimulator;
+import ha.sim.Timings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole stand-in for "the chart installed on a cluster": the mock API server holds the chart's
+ * objects, and each pod's port-forward leads to a simulated ArcadeDB node. Deleting a pod kills its
+ * node; the replacement pod starts it again (without state unless persistence keeps its claims);
+ * a helm upgrade of replicaCount scales the simulator.
+ */
+public final class KubeSim implements AutoCloseable {
+    public static final String PASSWORD = "sim-root-password-0001";
+
+    private final ClusterSimulator sim;
+    private final MockKube kube;
+
+    private KubeSim(Builder b) {
+        ClusterSimulator.Builder simBuilder = ClusterSimulator.builder().nodes(b.nodes).version(b.version)
+                .password(b.password).timings(b.timings);
+        b.settings.forEach(simBuilder::setting);
+        this.sim = simBuilder.build();
+        MockKube.Builder kubeBuilder = MockKube.builder(new SimBackend(sim)).replicas(b.nodes).password(b.password)
+                .persistence(b.persistence).contextName(b.contextName);
+        b.settings.forEach((k, v) -> kubeBuilder.setting(k + "=" + v));
+        MockKube started;
+        try {
+            started = kubeBuilder.start();
+        } catch (RuntimeException e) {
+            sim.close();
+            throw e;
+        }
+        this.kube = started;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private int nodes = 3;
+        private String version = "26.8.1";
+        private String password = PASSWORD;
+        private boolean persistence;
+        private Timings timings = Timings.fast();
+        private String contextName = "mock";
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        public Builder nodes(int n) {
+            nodes = n;
+            return this;
+        }
+
+        public Builder version(String v) {
+            version = v;
+            return this;
+        }
+
+        public Builder password(String p) {
+            password = p;
+            return this;
+        }
+
+        public Builder persistence(boolean on) {
+            persistence = on;
+            return this;
+        }
+
+        public Builder timings(Timings t) {
+            timings = t;
+            return this;
+        }
+
+        public Builder contextName(String name) {
+            contextName = name;
+            return this;
+        }
+
+        /** An ArcadeDB setting the install was made with (rendered into the StatefulSet and given to the simulator). */
+        public Builder setting(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public KubeSim start() {
+            return new KubeSim(this);
+        }
+    }
+
+    public ClusterSimulator sim() {
+        return sim;
+    }
+
+    public MockKube kube() {
+        return kube;
+    }
+
+    /** A Kubernetes target on the mock API server, as the suite opens it from a kubeconfig. */
+    public KubeTarget target() {
+        return KubeTarget.using(kube.client(), kube.namespace(), kube.release(), Path.of("charts/arcadedb"));
+    }
+
+    @Override
+    public void close() {
+        kube.close();
+        sim.close();
+    }
+
+    /** Pods are simulator nodes. */
+    private record SimBackend(ClusterSimulator sim) implements MockKube.Backend {
+        @Override
+        public int httpPort(int ordinal) {
+            return sim.httpPort(ordinal);
+        }
+
+        @Override
+        public void podDeleted(int ordinal) {
+            sim.killNode(ordinal);
+        }
+
+        @Override
+        public void podStarted(int ordinal, boolean freshVolumes) {
+            sim.startNode(ordinal, freshVolumes);
+        }
+
+        @Override
+        public void scaled(int replicas) {
+            sim.scaleTo(replicas);
+        }
+
+        @Override
+        public List<String> log(int ordinal) {
+            return sim.log(ordinal);
+        }
+    }
+}

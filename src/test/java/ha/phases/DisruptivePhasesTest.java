@@ -1,0 +1,211 @@
+package ha.phases;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ha.PhaseResult;
+import ha.Wait;
+import ha.kube.KubeSim;
+import ha.scripts.HaFailover;
+import ha.scripts.HaRollingRestart;
+import ha.scripts.HaScaleUp;
+import ha.scripts.HaSnapshotRecovery;
+import ha.scripts.HaWrite;
+import ha.sim.NodeListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** scale-up, snapshot-recovery, failover and rolling-restart: passing, and failing on the faults they exist to catch. */
+class DisruptivePhasesTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration SHORT = Duration.ofSeconds(4);
+
+    @TempDir
+    Path reports;
+
+    @AfterEach
+    void forgetHelm() {
+        System.clearProperty("ha.helm");
+    }
+
+    private static void useFakeHelm(KubeSim cluster) {
+        System.setProperty("ha.helm", cluster.kube().fakeBin().resolve("helm").toString());
+    }
+
+    private static void assertContains(String message, String... parts) {
+        for (String part : parts) {
+            assertTrue(message.contains(part), "expected «" + part + "» in: " + message);
+        }
+    }
+
+    private static void assertPassed(PhaseResult r) {
+        assertEquals(PhaseResult.Status.passed, r.status(), r.name() + ": " + r.message());
+    }
+
+    // ------------------------------------------------------------------ scale-up
+
+    @ParameterizedTest(name = "ArcadeDB {0}")
+    @ValueSource(strings = {"26.8.1", "26.7.3"})
+    void scaleUpJoinsTheNewPeersAndScalesBack(String version) {
+        try (KubeSim cluster = KubeSim.builder().version(version).start()) {
+            useFakeHelm(cluster);
+            assertPassed(Scenario.runOne(cluster, reports, TIMEOUT, new HaWrite()));
+            assertPassed(Scenario.runOne(cluster, reports, TIMEOUT, new HaScaleUp()));
+            assertEquals(3, cluster.kube().client().apps().statefulSets().withName("test-arcadedb").get().getSpec().getReplicas());
+            assertEquals(3, cluster.sim().members().size(), "the extra peers were removed from the Raft configuration");
+        }
+    }
+
+    @Test
+    void scaleUpKeepsTheNewNodesWhenAsked() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            useFakeHelm(cluster);
+            assertPassed(Scenario.runOne(cluster, reports, TIMEOUT, new HaScaleUp().to(5).keep(true)));
+            assertEquals(5, cluster.sim().members().size());
+            assertEquals(1, cluster.sim().rowCount(4, "integration-test", "HaRow"), "the new node holds the row written before");
+        }
+    }
+
+    @Test
+    void scaleUpFailsWhenANewPeerNeverJoins() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            useFakeHelm(cluster);
+            cluster.sim().addListener(new NodeListener() {
+                @Override
+                public void nodeAdded(int ordinal, int httpPort) {
+                    if (ordinal == 4) {
+                        cluster.sim().faults().notStarted(4, true);
+                    }
+                }
+            });
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaScaleUp());
+            assertContains(r.message(), "waiting for all 5 nodes to name the same leader; last seen: {",
+                    "test-arcadedb-4: test-arcadedb-4: GET /api/v1/cluster answered 503 Raft HA not started yet");
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshot-recovery
+
+    private static KubeSim.Builder lowSnapshotThreshold() {
+        return KubeSim.builder().setting("arcadedb.ha.snapshotThreshold", "20").setting("arcadedb.ha.logPurgeGap", "5");
+    }
+
+    @Test
+    void snapshotRecoveryBringsAWipedFollowerBack() {
+        try (KubeSim cluster = lowSnapshotThreshold().start()) {
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaSnapshotRecovery());
+            assertPassed(r);
+            assertEquals("yes", r.figures().get("snapshot install logged"));
+            assertEquals(cluster.sim().rowCount(0, "integration-test", "HaRow"), cluster.sim().rowCount(2, "integration-test", "HaRow"));
+        }
+    }
+
+    @Test
+    void snapshotRecoveryIsSkippedWithoutALowThreshold() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaSnapshotRecovery());
+            assertEquals(PhaseResult.Status.skipped, r.status());
+            assertContains(r.message(), "the install does not set arcadedb.ha.snapshotThreshold", "--set ha.snapshotThreshold=50");
+        }
+    }
+
+    @Test
+    void snapshotRecoveryFailsWhenTheReplacementNeverBecomesReady() {
+        try (KubeSim cluster = lowSnapshotThreshold().start()) {
+            cluster.kube().neverReady(2);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaSnapshotRecovery());
+            assertContains(r.message(), "waiting for pod test-arcadedb-2 to be replaced (new UID) and Ready; last seen: pod uid ",
+                    ", phase Running, not Ready");
+        }
+    }
+
+    @Test
+    void snapshotRecoveryFailsWhenTheRecoveredFollowerStopsReceivingRows() {
+        try (KubeSim cluster = lowSnapshotThreshold().start()) {
+            AtomicBoolean restarted = new AtomicBoolean();
+            cluster.sim().addListener(new NodeListener() {
+                @Override
+                public void nodeStarted(int ordinal, int httpPort) {
+                    if (ordinal == 2) {
+                        restarted.set(true);
+                    }
+                }
+            });
+            Thread detacher = new Thread(() -> {
+                Wait.until("test node 2 restarted and caught up", Duration.ofMillis(20), TIMEOUT, () -> restarted.get()
+                        && cluster.sim().rowCount(2, "integration-test", "HaRow") == cluster.sim().rowCount(0, "integration-test", "HaRow"), ok -> ok);
+                cluster.sim().faults().detachFollower(2, true);
+            });
+            detacher.start();
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaSnapshotRecovery());
+            assertContains(r.message(), "waiting for test-arcadedb-2 to receive the 5 rows written after it came back; last seen: "
+                    + "test-arcadedb-2 holds 0 of the 5 expected rows", "missing (first 10 of 5): ", "-after-return-01");
+        }
+    }
+
+    // ------------------------------------------------------------------ failover
+
+    @Test
+    void failoverElectsANewLeaderAndLosesNoAcknowledgedWrite() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaFailover());
+            assertPassed(r);
+            assertTrue(r.figures().containsKey("election time"), r.figures().toString());
+            assertTrue((Integer) r.figures().get("writes acknowledged") >= 10, r.figures().toString());
+        }
+    }
+
+    @Test
+    void failoverFailsWhenNoLeaderIsElected() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            Wait.until("a leader", Duration.ofMillis(20), TIMEOUT, () -> cluster.sim().leaderOrdinal(), l -> l != null);
+            cluster.sim().faults().neverElect(true);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaFailover());
+            assertContains(r.message(), "waiting for the surviving nodes to elect a new leader; last seen: {");
+        }
+    }
+
+    @Test
+    void failoverFailsWhenAnAcknowledgedRowIsMissingOnANode() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            cluster.sim().faults().loseRow(1, "lost-run-failover-00003");
+            PhaseResult r = Scenario.run(cluster, reports, SHORT, "lost-run", new HaFailover()).get(0);
+            assertContains(r.message(), "waiting for test-arcadedb-1 to hold the ", "last seen: test-arcadedb-1 holds ",
+                    "missing (first 10 of 1): lost-run-failover-00003");
+        }
+    }
+
+    // ------------------------------------------------------------------ rolling-restart
+
+    @Test
+    void rollingRestartKeepsEveryAcknowledgedRow() {
+        try (KubeSim cluster = KubeSim.builder().persistence(true).start()) {
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaRollingRestart());
+            assertPassed(r);
+        }
+    }
+
+    @Test
+    void rollingRestartIsSkippedWithoutPersistence() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaRollingRestart());
+            assertEquals(PhaseResult.Status.skipped, r.status());
+            assertContains(r.message(), "install with --set persistence.enabled=true");
+        }
+    }
+
+    @Test
+    void rollingRestartFailsWhenARestartedNodeLosesAnAcknowledgedRow() {
+        try (KubeSim cluster = KubeSim.builder().persistence(true).start()) {
+            cluster.sim().faults().loseRow(2, "lost-run-rolling-00002");
+            PhaseResult r = Scenario.run(cluster, reports, TIMEOUT, "lost-run", new HaRollingRestart()).get(0);
+            assertContains(r.message(), "to hold the ", "test-arcadedb-2 holds ", "missing (first 10 of 1): lost-run-rolling-00002");
+        }
+    }
+}

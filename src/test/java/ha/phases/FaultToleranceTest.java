@@ -1,0 +1,99 @@
+package ha.phases;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ha.CommonOptions;
+import ha.KubeTarget;
+import ha.PhaseResult;
+import ha.PhaseRunner;
+import ha.kube.KubeSim;
+import ha.scripts.HaHealth;
+import ha.scripts.HaQuorum;
+import ha.scripts.HaRead;
+import ha.scripts.HaTransfer;
+import ha.scripts.HaWrite;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Transient trouble inside a phase's deadline does not fail it: the cluster recovered, so the phase passes. */
+class FaultToleranceTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private final ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor();
+
+    @TempDir
+    Path reports;
+
+    @AfterEach
+    void stopChaos() {
+        chaos.shutdownNow();
+    }
+
+    private List<PhaseResult> run(KubeSim cluster, KubeTarget target, ha.Phase... phases) {
+        CommonOptions options = new CommonOptions();
+        options.timeout = TIMEOUT;
+        options.reports.reportDir = reports;
+        return new PhaseRunner(options, true).run(target, List.of(phases));
+    }
+
+    private static void assertAllPassed(List<PhaseResult> results) {
+        results.forEach(r -> assertEquals(PhaseResult.Status.passed, r.status(), r.name() + ": " + r.message()));
+    }
+
+    @Test
+    void portForwardStreamsClosingMidPhaseAreReopened() {
+        try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
+            chaos.scheduleWithFixedDelay(() -> {
+                for (int i = 0; i < 3; i++) {
+                    cluster.kube().breakPortForwards("test-arcadedb-" + i);
+                }
+            }, 200, 400, TimeUnit.MILLISECONDS);
+            assertAllPassed(run(cluster, target, new HaQuorum(), new HaWrite(), new HaRead(), new HaTransfer()));
+            chaos.shutdownNow();
+            assertTrue(cluster.kube().portForwardStreamsTotal() > 3, "streams were broken and opened again");
+        }
+    }
+
+    @Test
+    void connectionResetsForAWhileAreRidOut() {
+        try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
+            cluster.sim().faults().refuseConnections(1, true);
+            chaos.schedule(() -> cluster.sim().faults().refuseConnections(1, false), 1500, TimeUnit.MILLISECONDS);
+            assertAllPassed(run(cluster, target, new HaHealth(), new HaQuorum()));
+        }
+    }
+
+    @Test
+    void aBurstOf5xxIsRidOut() {
+        try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
+            cluster.sim().faults().failNext(0, 8, 503);
+            cluster.sim().faults().failNext(2, 8, 500);
+            assertAllPassed(run(cluster, target, new HaQuorum(), new HaWrite(), new HaRead()));
+        }
+    }
+
+    @Test
+    void aPodRestartingDuringAPollIsRidOut() {
+        try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
+            assertAllPassed(run(cluster, target, new HaWrite()));
+            cluster.kube().client().pods().withName("test-arcadedb-2").delete();
+            assertAllPassed(run(cluster, target, new HaRead(), new HaQuorum()));
+            assertTrue(target.portForwards().openedCount() >= 4, "the forward to the replaced pod was opened again");
+        }
+    }
+
+    @Test
+    void slowAnswersWithinTheDeadlineAreFine() {
+        try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
+            cluster.sim().faults().slow(1, Duration.ofMillis(400));
+            assertAllPassed(run(cluster, target, new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead()));
+        }
+    }
+}

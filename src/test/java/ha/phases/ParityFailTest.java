@@ -1,0 +1,140 @@
+package ha.phases;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ha.PhaseResult;
+import ha.kube.KubeSim;
+import ha.scripts.HaHealth;
+import ha.scripts.HaQuorum;
+import ha.scripts.HaRead;
+import ha.scripts.HaReplicaHealth;
+import ha.scripts.HaRollout;
+import ha.scripts.HaTransfer;
+import ha.scripts.HaWrite;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each parity phase fails on the fault it exists to catch, saying what it expected and what it saw. */
+class ParityFailTest {
+    private static final Duration SHORT = Duration.ofSeconds(3);
+
+    @TempDir
+    Path reports;
+
+    private static PhaseResult failed(List<PhaseResult> results, String phase) {
+        PhaseResult r = results.stream().filter(x -> x.name().equals(phase)).findFirst().orElseThrow();
+        assertEquals(PhaseResult.Status.failed, r.status(), phase + " should fail; results: " + results);
+        return r;
+    }
+
+    private static void assertContains(String message, String... parts) {
+        for (String part : parts) {
+            assertTrue(message.contains(part), "expected «" + part + "» in: " + message);
+        }
+    }
+
+    @Test
+    void rolloutFailsWhileTheRevisionLagsBehind() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            cluster.kube().rolloutStuck(true);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaRollout());
+            assertContains(r.message(), "waiting for StatefulSet test-arcadedb rolled out; last seen: generation 1 (observed 1),"
+                    + " replicas 3, updated 3, ready 3, revision test-arcadedb-old -> test-arcadedb-rev1");
+        }
+    }
+
+    @Test
+    void healthFailsNamingTheNodeThatDoesNotAnswer() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            cluster.sim().faults().refuseConnections(2, true);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaHealth());
+            assertContains(r.message(), "waiting for test-arcadedb-2 to answer GET /api/v1/health with 204; last seen: ");
+        }
+    }
+
+    @Test
+    void quorumFailsWhenANodeNamesAnotherLeader() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            cluster.sim().faults().disagreeOnLeader(2, true);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaQuorum());
+            assertContains(r.message(), "waiting for every node to name the same leader; last seen: {test-arcadedb-0: leaderId=test-arcadedb-0",
+                    "test-arcadedb-1: leaderId=test-arcadedb-0", "test-arcadedb-2: leaderId=test-arcadedb-1");
+        }
+    }
+
+    @Test
+    void aWrongPasswordFailsAtOnceWithoutRetrying() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            cluster.kube().client().secrets().withName("test-arcadedb-credentials").edit(s -> {
+                s.getData().put("rootPassword", java.util.Base64.getEncoder().encodeToString("not-the-password".getBytes()));
+                return s;
+            });
+            long t0 = System.nanoTime();
+            PhaseResult r = Scenario.runOne(cluster, reports, Duration.ofSeconds(30), new HaQuorum());
+            assertEquals(PhaseResult.Status.failed, r.status());
+            assertContains(r.message(), "rejected the root password (403 Security error)");
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "no waiting on a rejected password");
+        }
+    }
+
+    @Test
+    void writeFailsWhenTheLeaderCannotReachAQuorum() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            assertEquals(PhaseResult.Status.passed, Scenario.runOne(cluster, reports, SHORT, new HaWrite()).status());
+            cluster.sim().faults().stallFollower(1, true);
+            cluster.sim().faults().stallFollower(2, true);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaWrite());
+            assertContains(r.message(), "waiting for database 'integration-test' and type HaRow to exist on the leader test-arcadedb-0;"
+                    + " last seen: ArcadeHttpException: test-arcadedb-0: POST /api/v1/command/integration-test answered 503"
+                    + " Cannot execute command (com.arcadedb.network.binary.QuorumNotReachedException)");
+        }
+    }
+
+    @Test
+    void readFailsNamingTheFollowerThatMissesTheRow() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            assertEquals(PhaseResult.Status.passed, Scenario.runOne(cluster, reports, SHORT, new HaWrite()).status());
+            ha.Wait.until("the first row on node 2", Duration.ofMillis(20), SHORT,
+                    () -> cluster.sim().rowCount(2, "integration-test", "HaRow"), n -> n == 1);
+            cluster.sim().faults().detachFollower(2, true);
+            List<PhaseResult> results = Scenario.run(cluster, reports, SHORT, new HaWrite(), new HaRead());
+            assertEquals(PhaseResult.Status.passed, results.get(0).status(), results.get(0).message());
+            String marker = (String) results.get(0).figures().get("marker");
+            assertContains(failed(results, "read").message(), "waiting for test-arcadedb-2 to hold the 2 expected rows; last seen: "
+                    + "test-arcadedb-2 holds 1 of the 2 expected rows (1 rows in all); missing (first 10 of 1): " + marker);
+        }
+    }
+
+    @Test
+    void replicaHealthFailsNamingTheStalledPeerAndItsLag() {
+        try (KubeSim cluster = KubeSim.builder().setting("arcadedb.ha.replicationLagWarning", "1").start()) {
+            cluster.sim().faults().stallFollower(2, true);
+            List<PhaseResult> results = Scenario.run(cluster, reports, SHORT, new HaWrite(), new HaReplicaHealth());
+            assertContains(failed(results, "replica-health").message(),
+                    "waiting for the leader test-arcadedb-0 to report every follower HEALTHY; last seen: {test-arcadedb-1=HEALTHY",
+                    "test-arcadedb-2=CATCHING_UP (lag ");
+        }
+    }
+
+    @Test
+    void transferFailsWhenLeadershipNeverMoves() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            cluster.sim().faults().ignoreTransfer(true);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaTransfer());
+            assertContains(r.message(), "waiting for every node to name test-arcadedb-1 the leader; last seen: {test-arcadedb-0: leaderId=test-arcadedb-0");
+        }
+    }
+
+    @Test
+    void transferFailsWhenTheLeaderRefuses() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            cluster.sim().faults().rejectTransfer(true);
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaTransfer());
+            assertContains(r.message(), "test-arcadedb-0: POST /api/v1/cluster/leader answered 500 Internal error");
+        }
+    }
+}
