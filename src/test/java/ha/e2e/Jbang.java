@@ -1,0 +1,63 @@
+package ha.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a catalog alias of this repository through the bootstrapped JBang, as a user would. */
+final class Jbang {
+    static final Path ROOT = Path.of(System.getProperty("ha.projectRoot", ".")).toAbsolutePath();
+    static final Path LAUNCHER = ROOT.resolve(".tools/bin/jbang");
+
+    record Run(int exitCode, String stdout, String stderr) {
+        String all() {
+            return stdout + stderr;
+        }
+    }
+
+    private Jbang() {
+    }
+
+    static ProcessBuilder builder(Map<String, String> env, String alias, String... args) {
+        if (!Files.isExecutable(LAUNCHER)) {
+            throw new IllegalStateException("JBang is not bootstrapped at " + LAUNCHER + "; run ci/bootstrap.sh (ci/test.sh does)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--quiet", alias + "@" + ROOT));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+        Map<String, String> e = pb.environment();
+        e.put("JBANG_DIR", ROOT.resolve(".tools/jbang-home").toString());
+        e.putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return pb;
+    }
+
+    static Run run(Map<String, String> env, String alias, String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = builder(env, alias, args);
+        Path out = Files.createTempFile("jbang-out", ".txt");
+        Path err = Files.createTempFile("jbang-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError(alias + " did not finish within 5 minutes");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** Environment that points the suite at a mock API server, with fake helm/kind first on PATH. */
+    static Map<String, String> kubeEnv(Path kubeconfig, Path fakeBin) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("PATH", fakeBin + ":" + System.getenv("PATH"));
+        return env;
+    }
+}
