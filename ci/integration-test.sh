@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: bootstrap the tools, then run the ArcadeDB HA suite
 #   - against the chart's release in the current Kubernetes context (default; --install installs it first),
-#   - or on a new kind cluster (--kind): create it, install the chart, run the suite, delete the cluster.
+#   - or on a new kind cluster (--kind): create it, install the chart, run the suite, delete the cluster,
+#   - or against ArcadeDB server processes on this machine (--target local, or when there is no kube
+#     context but ARCADEDB_HOME names an unpacked ArcadeDB distribution).
 # Every option this script does not know is passed on to the suite's driver (jbang scripts/ArcadedbHa.java).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,10 +14,12 @@ Usage: ci/integration-test.sh [--kind] [--install] [options] [suite options]
 
 Runs the ArcadeDB HA suite (scripts/ArcadedbHa.java, through JBang) against the chart's release.
 
-Where the cluster comes from:
+Where the cluster comes from (when not told: a reachable kube context, else ARCADEDB_HOME, else an error):
   (default)             the current Kubernetes context; the release must be installed (or pass --install)
   --kind                create a kind cluster, install the chart, run the suite, delete the cluster
   --install             install (or upgrade) the chart into the current context before the suite
+  --target local        ArcadeDB server processes on this machine, from --arcadedb-home DIR or ARCADEDB_HOME
+                        (see docs/running-locally.md; local options such as --nodes go to the suite)
 
 Options:
   --cluster-name NAME   kind cluster name (default: arcadedb-ha)
@@ -39,7 +43,7 @@ USAGE
 kind_mode=false install=false keep=false
 cluster=arcadedb-ha release=test-arcadedb namespace=default replicas=3 image_tag="" pull_policy=IfNotPresent
 report_dir="build/ha-reports/$(date +%Y%m%d-%H%M%S)"
-sets=() suite_args=()
+target="" sets=() suite_args=()
 need_value() { [[ $# -ge 2 && -n "$2" ]] || { echo "error: $1 needs a value" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -55,6 +59,8 @@ while [[ $# -gt 0 ]]; do
     --pull-policy) need_value "$@"; pull_policy=$2; shift ;;
     --set) need_value "$@"; sets+=(--set "$2"); shift ;;
     --report-dir) need_value "$@"; report_dir=$2; shift ;;
+    --target) need_value "$@"; target=$2; shift ;;
+    --target=*) target=${1#--target=} ;;
     --) shift; suite_args+=("$@"); break ;;
     *) suite_args+=("$1") ;;
   esac
@@ -98,6 +104,35 @@ cleanup_kind() {
   fi
   exit "$rc"
 }
+
+if [[ -z "$target" ]]; then
+  if $kind_mode || $install || has_kube_context; then
+    target=kube
+  elif [[ -n "${ARCADEDB_HOME:-}" ]]; then
+    target=local
+    suite_args=(--arcadedb-home "$ARCADEDB_HOME" "${suite_args[@]}")
+  else
+    echo "error: nothing to test: no current kube context and ARCADEDB_HOME is not set; run with --kind (needs kind and Docker)," \
+      "point KUBECONFIG or --context at a cluster with the chart installed, or run ArcadeDB processes on this machine with" \
+      "ARCADEDB_HOME=DIR or --target local --arcadedb-home DIR (an unpacked ArcadeDB distribution; see docs/running-locally.md)" >&2
+    exit 1
+  fi
+fi
+case "$target" in
+  kube) ;;
+  local)
+    if $kind_mode || $install; then
+      echo "error: --kind and --install set up a Kubernetes cluster; they do not combine with --target local" >&2
+      exit 2
+    fi
+    echo "== jbang scripts/ArcadedbHa.java --target local --report-dir $report_dir ${suite_args[*]}"
+    set +e
+    jbang scripts/ArcadedbHa.java --target local --report-dir "$report_dir" "${suite_args[@]}"
+    rc=$?
+    set -e
+    exit "$rc" ;;
+  *) echo "error: --target must be kube or local, saw '$target'" >&2; exit 2 ;;
+esac
 
 if $kind_mode; then
   need_kind

@@ -35,6 +35,10 @@ public final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Also print every poll that was not yet ready.")
     public boolean verbose;
 
+    /** Options of --target local (ArcadeDB server processes on this machine). */
+    @Mixin
+    public LocalOptions local = new LocalOptions();
+
     @Mixin
     public ReportOptions reports = new ReportOptions();
 }

@@ -8,7 +8,7 @@ public final class Targets {
     public static Target open(CommonOptions options) {
         return switch (options.target) {
             case kube -> KubeTarget.connect(options.context, options.namespace, options.release, options.chart);
-            case local -> throw new UsageException("--target local is not available yet in this build");
+            case local -> LocalTarget.start(options.local, options.reports.reportDir());
         };
     }
 }

@@ -1,0 +1,79 @@
+package ha;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of {@code --target local}: ArcadeDB server processes on this machine instead of the chart's
+ * pods. Ignored by the Kubernetes target.
+ */
+public final class LocalOptions {
+    /** The class ArcadeDB's distribution starts (reference: arcadedb-local-processes.md). */
+    public static final String ARCADEDB_MAIN_CLASS = "com.arcadedb.server.ArcadeDBServer";
+    /** System property that overrides the main class, like the hidden option does. */
+    public static final String MAIN_CLASS_PROPERTY = "ha.local.mainClass";
+
+    @Option(names = "--nodes", paramLabel = "N",
+            description = "--target local: number of ArcadeDB server processes to start (default: ${DEFAULT-VALUE}).")
+    public int nodes = 3;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "--target local: one folder per node (data, server log) under DIR (default: build/ha-local/<timestamp>).")
+    public Path workDir;
+
+    @Option(names = "--arcadedb-home", paramLabel = "DIR",
+            description = "--target local: an unpacked ArcadeDB distribution; its lib/ holds the server jars (default: env ARCADEDB_HOME).")
+    public Path arcadedbHome;
+
+    @Option(names = "--arcadedb-version", paramLabel = "VERSION",
+            description = "--target local without --arcadedb-home: resolve com.arcadedb:arcadedb-server and the Raft HA module of this "
+                    + "version from Maven Central with Maven, into .tools/arcadedb/VERSION.")
+    public String arcadedbVersion;
+
+    @Option(names = "--server-java", paramLabel = "JDK",
+            description = "--target local: JDK home (21 or newer) that runs the servers (default: JAVA_HOME if 21+, else "
+                    + "ARCADEDB_SERVER_JAVA, else a JDK 21+ found in /usr/lib/jvm).")
+    public Path serverJava;
+
+    @Option(names = "--base-port", paramLabel = "PORT",
+            description = "--target local: node i listens on PORT+3i (HTTP), PORT+3i+1 (HTTPS) and PORT+3i+2 (Raft) "
+                    + "(default: free ports below the ephemeral range).")
+    public Integer basePort;
+
+    @Option(names = "--server-setting", paramLabel = "KEY=VALUE",
+            description = "--target local: extra ArcadeDB setting for every node, passed as -DKEY=VALUE (repeatable), "
+                    + "e.g. arcadedb.ha.snapshotThreshold=10.")
+    public Map<String, String> serverSettings = new LinkedHashMap<>();
+
+    @Option(names = "--server-main-class", paramLabel = "CLASS", hidden = true,
+            description = "--target local: main class of the server processes (tests launch a stand-in server this way).")
+    public String serverMainClass;
+
+    @Option(names = "--server-jvm-option", paramLabel = "OPTION", hidden = true,
+            description = "--target local: extra JVM option for the server processes (repeatable).")
+    public List<String> serverJvmOptions = new ArrayList<>();
+
+    /** The main class: the hidden option, else the system property, else ArcadeDB's. */
+    public String mainClass() {
+        if (serverMainClass != null && !serverMainClass.isBlank()) {
+            return serverMainClass;
+        }
+        String property = System.getProperty(MAIN_CLASS_PROPERTY);
+        return property == null || property.isBlank() ? ARCADEDB_MAIN_CLASS : property;
+    }
+
+    /** The work dir: the option, else build/ha-local/&lt;timestamp&gt; under the current directory. */
+    public Path workDirOrDefault() {
+        if (workDir != null) {
+            return workDir.toAbsolutePath().normalize();
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        return Path.of("build", "ha-local", stamp).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,85 @@
+package ha;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The three ports of one local node. With {@code --base-port B} node i gets B+3i (HTTP), B+3i+1 (HTTPS)
+ * and B+3i+2 (Raft); without it, free ports are picked below the kernel's ephemeral range, so that an
+ * outgoing connection cannot take a node's port while the node restarts.
+ */
+public record LocalPorts(int http, int https, int raft) {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int LOWEST = 10_000;
+
+    @Override
+    public String toString() {
+        return "HTTP " + http + ", HTTPS " + https + ", Raft " + raft;
+    }
+
+    /** The ports of node {@code ordinal}: fixed from {@code basePort}, else picked free. */
+    public static LocalPorts allocate(Integer basePort, int ordinal, String nodeName) {
+        if (basePort != null) {
+            int http = basePort + 3 * ordinal;
+            LocalPorts ports = new LocalPorts(http, http + 1, http + 2);
+            requireFree(http, "HTTP", nodeName);
+            requireFree(http + 1, "HTTPS", nodeName);
+            requireFree(http + 2, "Raft", nodeName);
+            if (ports.raft() > 65_535) {
+                throw new UsageException("--base-port " + basePort + " puts the ports of " + nodeName + " beyond 65535");
+            }
+            return ports;
+        }
+        return new LocalPorts(pickFree(), pickFree(), pickFree());
+    }
+
+    private static void requireFree(int port, String kind, String nodeName) {
+        if (port < 1 || port > 65_535) {
+            throw new UsageException("--base-port gives " + nodeName + " the " + kind + " port " + port + ", outside 1-65535");
+        }
+        if (!isFree(port)) {
+            throw new SuiteException("port " + port + " (" + kind + " of " + nodeName + ") is in use; choose another --base-port or stop what listens there");
+        }
+    }
+
+    private static int pickFree() {
+        int highest = ephemeralLow() - 1;
+        int span = highest - LOWEST;
+        int start = LOWEST + ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = LOWEST + (start - LOWEST + i) % span;
+            if (!HANDED_OUT.contains(port) && isFree(port) && HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new SuiteException("no free port between " + LOWEST + " and " + highest + " for the local ArcadeDB servers");
+    }
+
+    /** Whether a listener could bind the port on every interface (ArcadeDB's Raft listener does). */
+    static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException inUse) {
+            return false;
+        }
+    }
+
+    /** The lower bound of the kernel's ephemeral port range (Linux), else the IANA one. */
+    static int ephemeralLow() {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        try {
+            int low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+            return Math.max(LOWEST + 1_000, Math.min(low, 49_152));
+        } catch (IOException | RuntimeException unknown) {
+            return 32_768;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package ha.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ci/integration-test.sh chooses the local target when there is no kube context but ARCADEDB_HOME is set. */
+class LocalScriptTest {
+    private static final Path ROOT = Path.of(System.getProperty("ha.projectRoot", ".")).toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    private Run script(Map<String, String> extraEnv, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("ci/integration-test.sh").toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("KUBE") || k.equals("ARCADEDB_HOME") || k.equals("HA_ROOT_PASSWORD"));
+        env.put("HOME", tmp.toString());                          // no ~/.kube/config
+        env.put("KUBECONFIG", tmp.resolve("no-kubeconfig").toString());
+        env.put("JBANG_DIR", ROOT.resolve(".tools").resolve("jbang-home").toString());
+        env.putAll(extraEnv);
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(6, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("integration-test.sh did not finish in 6 minutes");
+        }
+        Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        System.out.println(run.stdout() + run.stderr());
+        return run;
+    }
+
+    @Test
+    void withoutAKubeContextOrArcadedbHomeItSaysEveryWayToRun() throws Exception {
+        Run run = script(Map.of(), List.of("--phases", "health"));
+        assertEquals(1, run.exitCode(), run.stdout() + run.stderr());
+        String last = run.stderr().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("error: nothing to test: no current kube context and ARCADEDB_HOME is not set; run with --kind"), last);
+        assertTrue(last.contains("KUBECONFIG or --context") && last.contains("ARCADEDB_HOME=DIR or --target local --arcadedb-home DIR"), last);
+    }
+
+    @Test
+    void withoutAKubeContextItRunsTheSuiteAgainstArcadedbHome() throws Exception {
+        Path work = tmp.resolve("work");
+        Path report = tmp.resolve("report");
+        Map<String, String> env = new HashMap<>(Map.of("ARCADEDB_HOME", StandIn.home().toString()));
+        List<String> args = new ArrayList<>(List.of("--report-dir", report.toString(), "--phases", "rollout,quorum,write,read",
+                "--timeout", "60s", "--work-dir", work.toString(), "--server-java", StandIn.java().toString(),
+                "--server-main-class", StandIn.MAIN_CLASS, "--server-jvm-option=-XX:TieredStopAtLevel=1"));
+        Run run = script(env, args);
+        assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+        assertTrue(run.stdout().contains("== jbang scripts/ArcadedbHa.java --target local --report-dir " + report
+                + " --arcadedb-home " + StandIn.home()), run.stdout());
+        assertTrue(run.stdout().contains("4 passed, 0 failed"), run.stdout());
+        assertTrue(Files.isRegularFile(report.resolve("report.json")) && Files.isRegularFile(report.resolve("junit.xml")));
+        assertEquals(List.of(), Leftovers.processesUsing(work), "no server process may outlive the script");
+    }
+}

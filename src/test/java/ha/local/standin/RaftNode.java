@@ -1,0 +1,1121 @@
+package ha.local.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A small Raft: leader election with pre-vote (lowest ordinals time out first), a log persisted in the
+ * node's database directory, replication over HTTP between the nodes' Raft ports, commit by majority,
+ * membership changes as log entries, leadership transfer, and a full copy of the leader's log ("snapshot
+ * install") for a follower whose log is empty. A write is acknowledged only once a majority has it in
+ * its log file, so an acknowledged write survives the kill -9 of any minority, the leader included.
+ */
+final class RaftNode {
+    enum Role { FOLLOWER, CANDIDATE, LEADER }
+
+    private static final int BATCH = 512;
+    private static final int RESULTS_KEPT = 10_000;
+
+    /** What the leader knows about one follower. */
+    private static final class Follower {
+        long nextIndex;
+        long matchIndex;
+        boolean contacted;
+        long lastContactNanos;
+        boolean unhealthy;
+        long unhealthySinceNanos;
+        boolean needsSnapshot;
+        double rttMs;
+        double rttMaxMs;
+        boolean replicating;
+    }
+
+    /** A member of the Raft group: its id (host_raftPort) and Raft address (host:raftPort). */
+    record Member(String id, String address) {
+    }
+
+    private final String name;
+    private final Settings.Peer self;
+    private final List<Settings.Peer> staticList;
+    private final int ordinal;
+    private final Path dir;
+    private final StateMachine state = new StateMachine();
+    private final ExecutorService workers = Executors.newCachedThreadPool(daemon("raft-worker"));
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("raft-ticker"));
+
+    private final long heartbeatMs;
+    private final long electionMs;
+    private final long statusGraceMs;
+    private final long unreachableMs;
+    private final long quorumTimeoutMs;
+    private final long lagWarning;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled on every change a waiting request may care about (commit, role, leader, match). */
+    private final Condition changed = lock.newCondition();
+    /** Signalled when the leader appends, to wake its replicators. */
+    private final Condition appended = lock.newCondition();
+
+    // persistent (under lock)
+    private long term;
+    private String votedFor;
+    private final List<ObjectNode> log = new ArrayList<>();
+    private List<Member> base = new ArrayList<>();
+    private long commit;
+    // volatile state (under lock)
+    private final List<Member> config = new ArrayList<>();
+    private final Map<String, Long> requestIndex = new HashMap<>();
+    private final Map<Long, ArrayNode> results = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ArrayNode> eldest) {
+            return size() > RESULTS_KEPT;
+        }
+    };
+    private final Map<String, Follower> followers = new HashMap<>();
+    private Role role = Role.FOLLOWER;
+    private String leaderId;
+    private String leaderHttp;
+    private long applied;
+    private long lastLeaderContactNanos = System.nanoTime();
+    private long electionDeadlineNanos;
+    private long leaderSinceNanos;
+    private long readyIndex = Long.MAX_VALUE;
+    private long electionCount;
+    private long lastElectionTime;
+    private boolean campaigning;
+    private boolean transferring;
+    private final long startedNanos = System.nanoTime();
+
+    RaftNode(String name, Settings.Peer self, List<Settings.Peer> staticList, Path databaseDirectory) {
+        this.name = name;
+        this.self = self;
+        this.staticList = staticList;
+        this.ordinal = Math.max(0, staticList.indexOf(self));
+        this.dir = databaseDirectory.resolve(".standin-raft");
+        this.heartbeatMs = Settings.millis("standin.heartbeatMs", 100);
+        this.electionMs = Settings.millis("standin.electionTimeoutMs", 500);
+        this.statusGraceMs = Settings.millis("standin.statusGraceMs", 500);
+        this.unreachableMs = Settings.millis("arcadedb.ha.peerUnreachableThreshold", 2000);
+        this.quorumTimeoutMs = Settings.millis("arcadedb.ha.quorumTimeout", 10_000);
+        this.lagWarning = Settings.millis("arcadedb.ha.replicationLagWarning", 1000);
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        return r -> {
+            Thread t = new Thread(r, prefix);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---------------------------------------------------------------- lifecycle and storage
+
+    void start() throws IOException {
+        lock.lock();
+        try {
+            Files.createDirectories(dir);
+            Path baseFile = dir.resolve("base.json");
+            if (!Files.exists(baseFile)) {
+                for (Settings.Peer p : staticList) {
+                    base.add(new Member(p.id(), p.address()));
+                }
+                saveBase();
+                saveMeta();
+                StandInServer.log("INFO", "RaftHAServer", "Raft storage formatted in %s with %d configured peers", dir, base.size());
+            } else {
+                loadStorage();
+                StandInServer.log("INFO", "RaftHAServer", "Raft storage recovered from %s: term=%d, lastIndex=%d, commitIndex=%d",
+                        dir, term, lastIndex(), commit);
+            }
+            rebuildConfig();
+            applyCommitted();
+            electionDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(electionMs) + randomTimeoutNanos();
+            StandInServer.log("INFO", "RaftHAServer", "RaftHAServer configured: cluster='arcadedb', localPeer='%s', peers=%d",
+                    self.id(), config.size());
+        } finally {
+            lock.unlock();
+        }
+        ticker.scheduleWithFixedDelay(this::tick, 20, 20, TimeUnit.MILLISECONDS);
+    }
+
+    private void loadStorage() throws IOException {
+        JsonNode b = Json.read(Files.readString(dir.resolve("base.json")));
+        b.path("peers").forEach(p -> base.add(new Member(p.path("id").asText(), p.path("address").asText())));
+        Path metaFile = dir.resolve("meta.json");
+        if (Files.exists(metaFile)) {
+            JsonNode meta = Json.read(Files.readString(metaFile));
+            term = meta.path("term").asLong();
+            votedFor = meta.hasNonNull("votedFor") ? meta.path("votedFor").asText() : null;
+            commit = meta.path("commit").asLong();
+        }
+        Path logFile = dir.resolve("log.jsonl");
+        if (Files.exists(logFile)) {
+            for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    log.add((ObjectNode) Json.MAPPER.readTree(line));
+                } catch (IOException | RuntimeException torn) {
+                    break;   // a line cut by a kill: everything before it is intact
+                }
+            }
+        }
+        commit = Math.min(commit, lastIndex());
+        rebuildRequestIndex();
+    }
+
+    private void saveBase() throws IOException {
+        ArrayNode peers = Json.MAPPER.createArrayNode();
+        for (Member m : base) {
+            peers.add(Json.MAPPER.createObjectNode().put("id", m.id()).put("address", m.address()));
+        }
+        writeAtomically(dir.resolve("base.json"), Json.write(Json.MAPPER.createObjectNode().set("peers", peers)));
+    }
+
+    private void saveMeta() {
+        ObjectNode meta = Json.MAPPER.createObjectNode().put("term", term).put("commit", commit);
+        meta.put("votedFor", votedFor);
+        try {
+            writeAtomically(dir.resolve("meta.json"), Json.write(meta));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot persist Raft metadata: " + e.getMessage(), e);
+        }
+    }
+
+    private void appendToFile(List<ObjectNode> entries) {
+        StringBuilder sb = new StringBuilder();
+        for (ObjectNode e : entries) {
+            sb.append(Json.write(e)).append('\n');
+        }
+        try {
+            Files.writeString(dir.resolve("log.jsonl"), sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot append to the Raft log: " + e.getMessage(), e);
+        }
+    }
+
+    private void rewriteLog() {
+        StringBuilder sb = new StringBuilder();
+        for (ObjectNode e : log) {
+            sb.append(Json.write(e)).append('\n');
+        }
+        try {
+            writeAtomically(dir.resolve("log.jsonl"), sb.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot rewrite the Raft log: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ---------------------------------------------------------------- log helpers (under lock)
+
+    private long lastIndex() {
+        return log.size();
+    }
+
+    private long termAt(long index) {
+        return index <= 0 || index > log.size() ? 0 : log.get((int) index - 1).path("t").asLong();
+    }
+
+    private long lastTerm() {
+        return termAt(lastIndex());
+    }
+
+    private void append(List<ObjectNode> entries) {
+        log.addAll(entries);
+        appendToFile(entries);
+        for (ObjectNode e : entries) {
+            applyConfigEntry(e);
+            if (e.hasNonNull("req")) {
+                requestIndex.put(e.path("req").asText(), e.path("i").asLong());
+            }
+        }
+        appended.signalAll();
+    }
+
+    private void truncateAfter(long index) {
+        while (log.size() > index) {
+            log.remove(log.size() - 1);
+        }
+        rewriteLog();
+        rebuildConfig();
+        rebuildRequestIndex();
+    }
+
+    private void rebuildRequestIndex() {
+        requestIndex.clear();
+        for (ObjectNode e : log) {
+            if (e.hasNonNull("req")) {
+                requestIndex.put(e.path("req").asText(), e.path("i").asLong());
+            }
+        }
+    }
+
+    private void rebuildConfig() {
+        config.clear();
+        config.addAll(base);
+        for (ObjectNode e : log) {
+            applyConfigEntry(e);
+        }
+    }
+
+    /** Membership changes take effect when appended (Raft's single-server changes). */
+    private void applyConfigEntry(ObjectNode e) {
+        if (!"config".equals(e.path("op").asText())) {
+            return;
+        }
+        String id = e.path("peer").path("id").asText();
+        config.removeIf(m -> m.id().equals(id));
+        if ("add".equals(e.path("change").asText())) {
+            config.add(new Member(id, e.path("peer").path("address").asText()));
+            if (role == Role.LEADER && !id.equals(self.id()) && !followers.containsKey(id)) {
+                Follower f = new Follower();
+                f.nextIndex = lastIndex() + 1;
+                followers.put(id, f);
+                startReplicator(id, term);
+            }
+        } else {
+            followers.remove(id);
+        }
+    }
+
+    private boolean inConfig(String id) {
+        return config.stream().anyMatch(m -> m.id().equals(id));
+    }
+
+    private int majority() {
+        return config.size() / 2 + 1;
+    }
+
+    private void applyCommitted() {
+        boolean any = false;
+        while (applied < commit) {
+            applied++;
+            ObjectNode entry = log.get((int) applied - 1);
+            results.put(applied, state.apply(entry));
+            any = true;
+        }
+        if (any) {
+            saveMeta();
+            changed.signalAll();
+        }
+    }
+
+    // ---------------------------------------------------------------- elections
+
+    private long randomTimeoutNanos() {
+        long ms = electionMs + ordinal * (electionMs / 4) + ThreadLocalRandom.current().nextLong(electionMs / 3 + 1);
+        return TimeUnit.MILLISECONDS.toNanos(ms);
+    }
+
+    private void tick() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (role == Role.LEADER) {
+                checkQuorum(now);
+                return;
+            }
+            if (campaigning || now < electionDeadlineNanos) {
+                return;
+            }
+            campaigning = true;
+            electionDeadlineNanos = now + randomTimeoutNanos();
+        } finally {
+            lock.unlock();
+        }
+        workers.execute(() -> campaign(false));
+    }
+
+    /** A leader that has heard from no majority for a while steps down, so a cut-off leader does not linger. */
+    private void checkQuorum(long now) {
+        long window = TimeUnit.MILLISECONDS.toNanos(electionMs * 3);
+        if (now - leaderSinceNanos < window || config.size() <= 1) {
+            return;
+        }
+        int reachable = inConfig(self.id()) ? 1 : 0;
+        for (Member m : config) {
+            Follower f = followers.get(m.id());
+            if (f != null && f.contacted && now - f.lastContactNanos < window) {
+                reachable++;
+            }
+        }
+        if (reachable < majority()) {
+            StandInServer.log("WARNING", "RaftHAServer", "Leader %s lost contact with a majority of the group; stepping down", name);
+            becomeFollower(term, null);
+        }
+    }
+
+    private void campaign(boolean transfer) {
+        long candidateTerm;
+        long lastIdx;
+        long lastT;
+        List<Member> others = new ArrayList<>();
+        int needed;
+        lock.lock();
+        try {
+            if (role == Role.LEADER || !inConfig(self.id())) {
+                campaigning = false;
+                return;
+            }
+            candidateTerm = term + 1;
+            lastIdx = lastIndex();
+            lastT = lastTerm();
+            config.stream().filter(m -> !m.id().equals(self.id())).forEach(others::add);
+            needed = majority();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (!transfer && countVotes(others, candidateTerm, lastIdx, lastT, true, false) + 1 < needed) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (role == Role.LEADER || term >= candidateTerm) {
+                    return;
+                }
+                term = candidateTerm;
+                votedFor = self.id();
+                role = Role.CANDIDATE;
+                leaderId = null;
+                leaderHttp = null;
+                saveMeta();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            int votes = countVotes(others, candidateTerm, lastIdx, lastT, false, transfer) + 1;
+            lock.lock();
+            try {
+                if (role == Role.CANDIDATE && term == candidateTerm && votes >= needed) {
+                    becomeLeader();
+                }
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            lock.lock();
+            try {
+                campaigning = false;
+                electionDeadlineNanos = System.nanoTime() + randomTimeoutNanos();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private int countVotes(List<Member> others, long candidateTerm, long lastIdx, long lastT, boolean pre, boolean transfer) {
+        ObjectNode request = Json.MAPPER.createObjectNode().put("term", candidateTerm).put("candidate", self.id())
+                .put("lastIndex", lastIdx).put("lastTerm", lastT).put("pre", pre).put("transfer", transfer);
+        List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+        for (Member m : others) {
+            answers.add(postAsync(m.address(), "/raft/vote", request, Duration.ofMillis(400)));
+        }
+        int granted = 0;
+        for (CompletableFuture<JsonNode> a : answers) {
+            JsonNode r;
+            try {
+                r = a.get(600, TimeUnit.MILLISECONDS);
+            } catch (Exception noAnswer) {
+                continue;
+            }
+            if (r == null) {
+                continue;
+            }
+            if (r.path("term").asLong() > candidateTerm) {
+                lock.lock();
+                try {
+                    if (r.path("term").asLong() > term) {
+                        becomeFollower(r.path("term").asLong(), null);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (r.path("granted").asBoolean()) {
+                granted++;
+            }
+        }
+        return granted;
+    }
+
+    /** POST /raft/vote: pre-votes change nothing; real votes follow Raft's rules plus leader stickiness. */
+    ObjectNode onVote(JsonNode req) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            String candidate = req.path("candidate").asText();
+            long reqTerm = req.path("term").asLong();
+            boolean upToDate = req.path("lastTerm").asLong() > lastTerm()
+                    || req.path("lastTerm").asLong() == lastTerm() && req.path("lastIndex").asLong() >= lastIndex();
+            boolean recentLeader = role == Role.LEADER
+                    || leaderId != null && now - lastLeaderContactNanos < TimeUnit.MILLISECONDS.toNanos(electionMs);
+            boolean member = inConfig(candidate);
+            boolean granted;
+            if (req.path("pre").asBoolean()) {
+                granted = member && upToDate && !recentLeader && reqTerm >= term;
+            } else if (reqTerm < term || !member || recentLeader && !req.path("transfer").asBoolean()) {
+                granted = false;
+            } else {
+                if (reqTerm > term) {
+                    becomeFollower(reqTerm, null);
+                }
+                granted = upToDate && (votedFor == null || votedFor.equals(candidate));
+                if (granted) {
+                    votedFor = candidate;
+                    saveMeta();
+                    electionDeadlineNanos = now + randomTimeoutNanos();
+                }
+            }
+            return Json.MAPPER.createObjectNode().put("term", term).put("granted", granted);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** POST /raft/timeout-now: the leader hands over; campaign at once, without pre-vote. */
+    ObjectNode onTimeoutNow(JsonNode req) {
+        lock.lock();
+        try {
+            if (req.path("term").asLong() != term || role != Role.FOLLOWER) {
+                return Json.MAPPER.createObjectNode().put("accepted", false);
+            }
+            campaigning = true;
+        } finally {
+            lock.unlock();
+        }
+        StandInServer.log("INFO", "RaftClusterManager", "Leadership transfer: %s starts an election at the leader's request", name);
+        workers.execute(() -> campaign(true));
+        return Json.MAPPER.createObjectNode().put("accepted", true);
+    }
+
+    private void becomeFollower(long newTerm, String newLeader) {
+        boolean wasLeader = role == Role.LEADER;
+        if (newTerm > term) {
+            term = newTerm;
+            votedFor = null;
+            saveMeta();
+        }
+        role = Role.FOLLOWER;
+        // a node that steps down waits a full election timeout before campaigning itself (so a transfer's target wins)
+        electionDeadlineNanos = System.nanoTime() + randomTimeoutNanos();
+        if (wasLeader) {
+            followers.clear();
+            readyIndex = Long.MAX_VALUE;
+            StandInServer.log("INFO", "ArcadeStateMachine", "This node is no longer the leader (term=%d)", term);
+        }
+        if (newLeader == null) {
+            leaderId = null;
+            leaderHttp = null;
+        }
+        changed.signalAll();
+        appended.signalAll();
+    }
+
+    private void becomeLeader() {
+        role = Role.LEADER;
+        leaderId = self.id();
+        leaderHttp = self.httpAddress();
+        leaderSinceNanos = System.nanoTime();
+        electionCount++;
+        lastElectionTime = System.currentTimeMillis();
+        followers.clear();
+        for (Member m : config) {
+            if (!m.id().equals(self.id())) {
+                Follower f = new Follower();
+                f.nextIndex = lastIndex() + 1;
+                followers.put(m.id(), f);
+            }
+        }
+        ObjectNode noop = Json.MAPPER.createObjectNode().put("i", lastIndex() + 1).put("t", term).put("op", "noop");
+        readyIndex = lastIndex() + 1;
+        append(List.of(noop));
+        StandInServer.log("INFO", "ArcadeStateMachine", "Leader elected: %s (term=%d)", name, term);
+        StandInServer.log("INFO", "ArcadeStateMachine", "This node is now LEADER");
+        for (String id : new ArrayList<>(followers.keySet())) {
+            startReplicator(id, term);
+        }
+        advanceCommit();
+        changed.signalAll();
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    private void startReplicator(String peerId, long leaderTerm) {
+        Follower f = followers.get(peerId);
+        if (f == null || f.replicating) {
+            return;
+        }
+        f.replicating = true;
+        workers.execute(() -> replicate(peerId, leaderTerm, f));
+    }
+
+    private void replicate(String peerId, long leaderTerm, Follower f) {
+        try {
+            while (true) {
+                ObjectNode request;
+                String address;
+                boolean snapshot;
+                lock.lock();
+                try {
+                    if (role != Role.LEADER || term != leaderTerm || followers.get(peerId) != f) {
+                        return;
+                    }
+                    address = config.stream().filter(m -> m.id().equals(peerId)).map(Member::address).findFirst().orElse(null);
+                    if (address == null) {
+                        return;
+                    }
+                    snapshot = f.needsSnapshot && lastIndex() > 0;
+                    request = Json.MAPPER.createObjectNode().put("term", term).put("leaderId", self.id())
+                            .put("leaderName", name).put("leaderHttp", self.httpAddress()).put("leaderCommit", commit);
+                    ArrayNode entries = request.putArray("entries");
+                    if (snapshot) {
+                        request.put("snapshot", true);
+                        log.forEach(entries::add);
+                        ArrayNode peers = request.putArray("base");
+                        base.forEach(m -> peers.add(Json.MAPPER.createObjectNode().put("id", m.id()).put("address", m.address())));
+                    } else {
+                        long prev = f.nextIndex - 1;
+                        request.put("prevIndex", prev).put("prevTerm", termAt(prev));
+                        for (long i = f.nextIndex; i <= lastIndex() && i < f.nextIndex + BATCH; i++) {
+                            entries.add(log.get((int) i - 1));
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                long t0 = System.nanoTime();
+                JsonNode response = post(address, "/raft/append", request, Duration.ofMillis(snapshot ? 15_000 : 1_000));
+                long rttNanos = System.nanoTime() - t0;
+                lock.lock();
+                try {
+                    if (role != Role.LEADER || term != leaderTerm || followers.get(peerId) != f) {
+                        return;
+                    }
+                    if (response == null) {
+                        appended.await(heartbeatMs, TimeUnit.MILLISECONDS);
+                        continue;
+                    }
+                    if (response.path("term").asLong() > term) {
+                        becomeFollower(response.path("term").asLong(), null);
+                        return;
+                    }
+                    f.contacted = true;
+                    f.lastContactNanos = System.nanoTime();
+                    double rtt = rttNanos / 1e6;
+                    f.rttMs = f.rttMs == 0 ? rtt : f.rttMs * 0.8 + rtt * 0.2;
+                    f.rttMaxMs = Math.max(f.rttMaxMs * 0.99, rtt);
+                    if (response.path("success").asBoolean()) {
+                        long match = response.path("matchIndex").asLong();
+                        if (match > f.matchIndex) {
+                            f.matchIndex = match;
+                            changed.signalAll();
+                        }
+                        f.nextIndex = f.matchIndex + 1;
+                        f.needsSnapshot = false;
+                        advanceCommit();
+                    } else {
+                        long theirs = response.path("lastIndex").asLong();
+                        f.needsSnapshot = theirs == 0 && lastIndex() > 0;
+                        f.nextIndex = Math.max(1, Math.min(f.nextIndex - 1, response.path("hint").asLong(theirs) + 1));
+                        continue;
+                    }
+                    if (f.nextIndex <= lastIndex()) {
+                        continue;
+                    }
+                    appended.await(heartbeatMs, TimeUnit.MILLISECONDS);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.lock();
+            try {
+                f.replicating = false;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void advanceCommit() {
+        for (long n = lastIndex(); n > commit; n--) {
+            if (termAt(n) != term) {
+                break;
+            }
+            int count = inConfig(self.id()) ? 1 : 0;
+            for (Member m : config) {
+                Follower f = followers.get(m.id());
+                if (f != null && f.matchIndex >= n) {
+                    count++;
+                }
+            }
+            if (count >= majority()) {
+                commit = n;
+                applyCommitted();
+                changed.signalAll();
+                return;
+            }
+        }
+    }
+
+    /** POST /raft/append: entries (or the leader's whole log, for a follower with none) and the commit index. */
+    ObjectNode onAppend(JsonNode req) {
+        lock.lock();
+        try {
+            long reqTerm = req.path("term").asLong();
+            if (reqTerm < term) {
+                return Json.MAPPER.createObjectNode().put("term", term).put("success", false).put("lastIndex", lastIndex());
+            }
+            if (reqTerm > term || role != Role.FOLLOWER) {
+                becomeFollower(reqTerm, req.path("leaderId").asText());
+            }
+            String newLeader = req.path("leaderId").asText();
+            if (!newLeader.equals(leaderId)) {
+                leaderId = newLeader;
+                electionCount++;
+                lastElectionTime = System.currentTimeMillis();
+                StandInServer.log("INFO", "ArcadeStateMachine", "This node is now REPLICA (leader: %s) (term=%d)",
+                        req.path("leaderName").asText(newLeader), term);
+                changed.signalAll();
+            }
+            leaderHttp = req.path("leaderHttp").asText(null);
+            lastLeaderContactNanos = System.nanoTime();
+            electionDeadlineNanos = lastLeaderContactNanos + randomTimeoutNanos();
+            if (req.path("snapshot").asBoolean()) {
+                return installSnapshot(req);
+            }
+            long prev = req.path("prevIndex").asLong();
+            if (prev > lastIndex() || termAt(prev) != req.path("prevTerm").asLong()) {
+                long hint = prev > lastIndex() ? lastIndex() : prev - 1;
+                return Json.MAPPER.createObjectNode().put("term", term).put("success", false)
+                        .put("lastIndex", lastIndex()).put("hint", Math.max(0, hint));
+            }
+            JsonNode entries = req.path("entries");
+            if (entries.size() >= 100) {
+                StandInServer.log("INFO", "FollowerResyncProgressTracker", "HA resync started (mode=catch-up): %d entries to apply "
+                        + "(applied=%d, committed=%d)", entries.size(), applied, req.path("leaderCommit").asLong());
+            }
+            long index = prev;
+            List<ObjectNode> fresh = new ArrayList<>();
+            for (JsonNode e : entries) {
+                index++;
+                if (index <= lastIndex()) {
+                    if (termAt(index) == e.path("t").asLong()) {
+                        continue;
+                    }
+                    if (index <= commit) {
+                        throw new IllegalStateException("leader asked to overwrite committed entry " + index);
+                    }
+                    truncateAfter(index - 1);
+                }
+                fresh.add((ObjectNode) e);
+            }
+            if (!fresh.isEmpty()) {
+                append(fresh);
+            }
+            long leaderCommit = req.path("leaderCommit").asLong();
+            if (leaderCommit > commit) {
+                commit = Math.min(leaderCommit, index);
+                applyCommitted();
+            }
+            return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index).put("lastIndex", lastIndex());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ObjectNode installSnapshot(JsonNode req) {
+        String from = req.path("leaderHttp").asText();
+        StandInServer.log("INFO", "ArcadeStateMachine", "HA resync started (mode=snapshot, reason=leader snapshot install): "
+                + "firstLogIndex=1, leader=%s", from);
+        log.clear();
+        req.path("entries").forEach(e -> log.add((ObjectNode) e));
+        List<Member> newBase = new ArrayList<>();
+        req.path("base").forEach(p -> newBase.add(new Member(p.path("id").asText(), p.path("address").asText())));
+        base = newBase;
+        try {
+            saveBase();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot persist the installed configuration: " + e.getMessage(), e);
+        }
+        rewriteLog();
+        rebuildConfig();
+        rebuildRequestIndex();
+        state.reset();
+        results.clear();
+        applied = 0;
+        commit = Math.min(req.path("leaderCommit").asLong(), lastIndex());
+        applyCommitted();
+        saveMeta();
+        for (String db : state.databaseNames()) {
+            StandInServer.log("INFO", "DatabaseReconciler", "Installing snapshot for database '%s' from leader %s...", db, from);
+        }
+        StandInServer.log("INFO", "ArcadeStateMachine", "HA resync finished (mode=snapshot, result=ok): snapshotIndex=%d", commit);
+        return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", lastIndex()).put("lastIndex", lastIndex());
+    }
+
+    // ---------------------------------------------------------------- client operations
+
+    /** A statement parsed against the local state (reads are answered from it). */
+    StateMachine.Statement parse(String database, String sql, JsonNode params) {
+        lock.lock();
+        try {
+            return state.parse(database, sql, params);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean databaseExists(String database) {
+        lock.lock();
+        try {
+            return state.exists(database);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<String> databases() {
+        lock.lock();
+        try {
+            return state.databaseNames();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isLeader() {
+        lock.lock();
+        try {
+            return role == Role.LEADER;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader's HTTP address, waiting up to {@code waitMillis} for one to be known; null if none. */
+    String awaitLeaderHttp(long waitMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+            while (leaderHttp == null || role == Role.LEADER) {
+                if (role == Role.LEADER) {
+                    return self.httpAddress();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                changed.awaitNanos(left);
+            }
+            return leaderHttp;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Thrown when a leader-only operation reaches a follower. */
+    static final class NotLeader extends RuntimeException {
+        NotLeader() {
+            super("not the leader");
+        }
+    }
+
+    /**
+     * Appends a write (once per request id) and returns its result when a majority holds it and it is
+     * applied. 503 while the leader is not ready, during a transfer, or without a quorum in time.
+     */
+    ArrayNode submit(ObjectNode entry, String requestId) throws InterruptedException {
+        lock.lock();
+        try {
+            if (role != Role.LEADER) {
+                throw new NotLeader();
+            }
+            if (transferring) {
+                throw retry("com.arcadedb.exception.NeedRetryException", "Leadership transfer in progress");
+            }
+            if (commit < readyIndex) {
+                throw retry("com.arcadedb.exception.NeedRetryException", "The leader is not ready yet (its term's first entry is not committed)");
+            }
+            Long index = requestId == null ? null : requestIndex.get(requestId);
+            if (index == null) {
+                entry.put("i", lastIndex() + 1).put("t", term);
+                if (requestId != null) {
+                    entry.put("req", requestId);
+                }
+                append(List.of(entry));
+                index = lastIndex();
+                advanceCommit();
+            }
+            long myTerm = term;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(quorumTimeoutMs);
+            while (commit < index || applied < index) {
+                if (role != Role.LEADER || term != myTerm) {
+                    throw retry("com.arcadedb.exception.NeedRetryException", "Leadership changed before the write was committed");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw retry("com.arcadedb.network.binary.QuorumNotReachedException",
+                            "Quorum of " + majority() + " not reached within " + quorumTimeoutMs + " ms");
+                }
+                changed.awaitNanos(left);
+            }
+            ArrayNode result = results.get(index);
+            return result == null ? Json.MAPPER.createArrayNode() : result.deepCopy();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ApiError retry(String exception, String detail) {
+        return new ApiError(503, "Cannot execute command", exception, detail);
+    }
+
+    /** Transfers leadership to {@code target} (empty: the most up-to-date follower); returns the new leader id. */
+    String transfer(String target, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        String chosen;
+        String address;
+        long myTerm;
+        lock.lock();
+        try {
+            if (role != Role.LEADER) {
+                throw new NotLeader();
+            }
+            chosen = target;
+            if (chosen == null || chosen.isEmpty()) {
+                chosen = followers.entrySet().stream().filter(e -> inConfig(e.getKey()))
+                        .max((a, b) -> Long.compare(a.getValue().matchIndex, b.getValue().matchIndex)).map(Map.Entry::getKey).orElse(null);
+                if (chosen == null) {
+                    throw ApiError.plain(500, "Leadership transfer failed");
+                }
+            }
+            if (chosen.equals(self.id())) {
+                return chosen;
+            }
+            String id = chosen;
+            address = config.stream().filter(m -> m.id().equals(id)).map(Member::address).findFirst().orElse(null);
+            if (address == null) {
+                throw new ApiError(500, "Internal error", "com.arcadedb.exception.ConfigurationException",
+                        "Failed to transfer leadership to " + chosen + ": not a member of the group");
+            }
+            StandInServer.log("INFO", "RaftClusterManager", "Transferring leadership to %s (timeout=%d ms)", chosen, timeoutMillis);
+            transferring = true;
+            myTerm = term;
+            Follower f = followers.get(chosen);
+            while (f == null || f.matchIndex < lastIndex()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || role != Role.LEADER || term != myTerm) {
+                    transferring = false;
+                    throw transferFailed(chosen, "the target did not catch up in time");
+                }
+                changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                f = followers.get(chosen);
+            }
+        } finally {
+            lock.unlock();
+        }
+        post(address, "/raft/timeout-now", Json.MAPPER.createObjectNode().put("term", myTerm), Duration.ofSeconds(1));
+        lock.lock();
+        try {
+            while (!chosen.equals(leaderId)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw transferFailed(chosen, "it did not become leader within " + timeoutMillis + " ms");
+                }
+                changed.awaitNanos(left);
+            }
+            StandInServer.log("INFO", "RaftClusterManager", "Leadership transferred to %s", chosen);
+            return chosen;
+        } finally {
+            transferring = false;
+            lock.unlock();
+        }
+    }
+
+    private static ApiError transferFailed(String target, String why) {
+        return new ApiError(500, "Internal error", "com.arcadedb.exception.ConfigurationException",
+                "Failed to transfer leadership to " + target + ": " + why);
+    }
+
+    /** Adds a member through the log; idempotent. */
+    void addPeer(String id, String address) throws InterruptedException {
+        changeMembership(id, address, true, false);
+        StandInServer.log("INFO", "RaftClusterManager", "Peer %s added to Raft cluster at %s", id, address);
+    }
+
+    /** Removes a member through the log, refusing to go below a majority of the group unless forced. */
+    void removePeer(String id, boolean force) throws InterruptedException {
+        changeMembership(id, null, false, force);
+        StandInServer.log("INFO", "RaftClusterManager", "Peer %s removed from Raft cluster", id);
+    }
+
+    private void changeMembership(String id, String address, boolean add, boolean force) throws InterruptedException {
+        lock.lock();
+        try {
+            if (role != Role.LEADER) {
+                throw new NotLeader();
+            }
+            if (add && inConfig(id)) {
+                return;
+            }
+            if (!add) {
+                if (!inConfig(id)) {
+                    throw ApiError.plain(409, "Peer " + id + " not found in cluster");
+                }
+                int remaining = config.size() - 1;
+                int required = config.size() / 2 + 1;
+                if (remaining < required && !force) {
+                    throw ApiError.plain(409, "Cannot remove peer " + id + ": " + remaining + " voters would remain, " + required + " required");
+                }
+            }
+            ObjectNode entry = Json.MAPPER.createObjectNode().put("i", lastIndex() + 1).put("t", term).put("op", "config")
+                    .put("change", add ? "add" : "remove");
+            ObjectNode peer = entry.putObject("peer").put("id", id);
+            if (address != null) {
+                peer.put("address", address);
+            }
+            append(List.of(entry));
+            long index = lastIndex();
+            advanceCommit();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (commit < index) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || role != Role.LEADER) {
+                    throw new ApiError(500, "Internal error", "com.arcadedb.exception.ConfigurationException",
+                            "Failed to " + (add ? "add" : "remove") + " peer " + id + ": the change was not committed in time");
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** GET /api/v1/cluster as ArcadeDB 26.8.1 answers it; peers[] is this node's own server list. */
+    ObjectNode clusterStatus() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            out.put("implementation", "raft").put("clusterName", "arcadedb").put("localPeerId", self.id()).put("raftState", "RUNNING")
+                    .put("isLeader", role == Role.LEADER).put("leaderReady", role == Role.LEADER && commit >= readyIndex)
+                    .put("leaderId", leaderId);
+            out.put("leaderHttpAddress", leaderHttp);
+            out.put("electionCount", electionCount).put("lastElectionTime", lastElectionTime)
+                    .put("uptime", TimeUnit.NANOSECONDS.toMillis(now - startedNanos));
+            ArrayNode peers = out.putArray("peers");
+            for (Settings.Peer p : staticList) {
+                ObjectNode entry = peers.addObject().put("id", p.id()).put("address", p.address())
+                        .put("role", p.id().equals(leaderId) ? "LEADER" : "FOLLOWER");
+                Follower f = followers.get(p.id());
+                if (role == Role.LEADER && f != null && inConfig(p.id())) {
+                    health(entry, f, now);
+                }
+            }
+            ArrayNode dbs = out.putArray("databases");
+            state.databaseNames().forEach(n -> dbs.addObject().put("name", n));
+            out.putArray("alerts");
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void health(ObjectNode entry, Follower f, long now) {
+        long lag = Math.max(0, commit - f.matchIndex);
+        long sinceContact = f.contacted ? TimeUnit.NANOSECONDS.toMillis(now - f.lastContactNanos) : -1;
+        String status;
+        if (now - leaderSinceNanos < TimeUnit.MILLISECONDS.toNanos(statusGraceMs)) {
+            status = "UNKNOWN";
+        } else if (sinceContact < 0 || sinceContact >= unreachableMs) {
+            status = "STALLED";
+        } else if (lag <= lagWarning) {
+            status = "HEALTHY";
+        } else {
+            status = "CATCHING_UP";
+        }
+        if ("HEALTHY".equals(status) || "UNKNOWN".equals(status)) {
+            f.unhealthy = false;
+        } else if (!f.unhealthy) {
+            f.unhealthy = true;
+            f.unhealthySinceNanos = now;
+        }
+        entry.put("matchIndex", f.matchIndex).put("nextIndex", f.nextIndex).put("replicationLag", lag)
+                .put("lastContactMs", sinceContact).put("replicaStatus", status)
+                .put("laggingForMs", f.unhealthy ? TimeUnit.NANOSECONDS.toMillis(now - f.unhealthySinceNanos) : 0)
+                .put("lagging", lag > lagWarning);
+        if (f.rttMs > 0) {
+            entry.put("replicationRttMs", Math.round(f.rttMs * 100) / 100.0).put("replicationRttP99Ms", Math.round(f.rttMaxMs * 100) / 100.0);
+        }
+    }
+
+    /** Ready for traffic (readinessRequiresHA): a leader that is ready, or a follower of a known leader not far behind. */
+    String haReadiness(long maxLag) {
+        lock.lock();
+        try {
+            if (leaderId == null) {
+                return "Node has not yet joined the Raft group";
+            }
+            if (!inConfig(self.id())) {
+                return "Node is not yet in the Raft configuration or has not caught up";
+            }
+            if (role == Role.LEADER) {
+                return commit >= readyIndex ? null : "Node is not yet in the Raft configuration or has not caught up";
+            }
+            return commit - applied <= maxLag ? null : "Node is not yet in the Raft configuration or has not caught up";
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- peer HTTP
+
+    private CompletableFuture<JsonNode> postAsync(String address, String path, JsonNode body, Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> post(address, path, body, timeout), workers);
+    }
+
+    /** POST to a peer's Raft port; null when it does not answer 200 in time. */
+    private JsonNode post(String address, String path, JsonNode body, Duration timeout) {
+        try {
+            Http.Reply r = Http.send("POST", "http://" + address + path, Json.write(body), Map.of("Content-Type", "application/json"),
+                    300, (int) timeout.toMillis());
+            return r.status() == 200 ? Json.read(r.body()) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
