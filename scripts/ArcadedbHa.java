@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//CDS
 //SOURCES ha/*.java
 //SOURCES HaRollout.java HaHealth.java HaQuorum.java HaWrite.java HaRead.java HaReplicaHealth.java HaTransfer.java
 //SOURCES HaScaleUp.java HaSnapshotRecovery.java HaFailover.java HaRollingRestart.java

@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//CDS
 //SOURCES ha/*.java
 //DESCRIPTION Phase read: every row the leader holds is readable on the leader and on every follower.
 package ha.scripts;

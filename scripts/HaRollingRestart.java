@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//CDS
 //SOURCES ha/*.java
 //DESCRIPTION Phase rolling-restart: restart every node one at a time under write load; no acknowledged row is lost.
 package ha.scripts;

@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//CDS
 //SOURCES ha/*.java
 //DESCRIPTION Phase rollout: the ArcadeDB StatefulSet is rolled out as `kubectl rollout status` means it.
 package ha.scripts;

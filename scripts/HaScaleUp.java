@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//CDS
 //SOURCES ha/*.java
 //DESCRIPTION Phase scale-up: grow the cluster (default 3 -> 5), the new peers join, old rows are readable on them.
 package ha.scripts;

@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+//CDS
 //SOURCES ha/*.java
 //DESCRIPTION Phase snapshot-recovery: a follower whose state is destroyed comes back, catches up and keeps receiving the log.
 package ha.scripts;
@@ -82,7 +84,7 @@ public class HaSnapshotRecovery implements Phase, Callable<Integer> {
             Node currentLeader = leader;
             Wait.until("the leader " + leader + " to report " + follower + " HEALTHY", Wait.HTTP_POLL, ctx.timeout(),
                     () -> cluster.followerHealth(currentLeader).followers().get(follower),
-                    peer -> peer != null && "HEALTHY".equals(peer.replicaStatus()));
+                    peer -> peer != null && ClusterOps.healthy(peer));
         }
         Set<String> leaderRows = rows.markers(leader);
         Wait.until(follower + " to hold exactly the leader's " + leaderRows.size() + " rows", Wait.HTTP_POLL, ctx.timeout(),

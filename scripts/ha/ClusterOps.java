@@ -197,11 +197,17 @@ public final class ClusterOps {
     }
 
     /**
-     * Waits until the leader reports every follower HEALTHY. UNKNOWN (right after a leader change) and
-     * CATCHING_UP are passing states; at the deadline the failure names each follower and its lag.
+     * Waits until the leader reports every follower HEALTHY and not lagging. UNKNOWN (right after a leader
+     * change) and CATCHING_UP are passing states; at the deadline the failure names each follower and its
+     * lag. The lag check matters because the status is refreshed only every 5 s while the lag is live.
      */
     public FollowerHealth awaitFollowersHealthy(Node leader, Duration timeout) {
         return Wait.until("the leader " + leader + " to report every follower HEALTHY", Wait.HTTP_POLL, timeout,
-                () -> followerHealth(leader), h -> h.all(p -> "HEALTHY".equals(p.replicaStatus())));
+                () -> followerHealth(leader), h -> h.all(ClusterOps::healthy));
+    }
+
+    /** HEALTHY, and not above the replication-lag warning threshold. */
+    public static boolean healthy(ClusterStatus.Peer peer) {
+        return "HEALTHY".equals(peer.replicaStatus()) && !Boolean.TRUE.equals(peer.lagging());
     }
 }

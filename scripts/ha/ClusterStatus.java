@@ -68,6 +68,9 @@ public record ClusterStatus(
             StringBuilder sb = new StringBuilder(replicaStatus == null ? "no replicaStatus" : replicaStatus);
             if (replicationLag != null) {
                 sb.append(" (lag ").append(replicationLag);
+                if (Boolean.TRUE.equals(lagging)) {
+                    sb.append(", lagging");
+                }
                 if (lastContactMs != null) {
                     sb.append(", last contact ").append(lastContactMs).append(" ms");
                 }

@@ -43,6 +43,7 @@ class DriverFaultsTest {
                 new Fault("quorum", 3, c -> c.sim().faults().disagreeOnLeader(2, true), null,
                         "waiting for every node to name the same leader; last seen: {test-arcadedb-0: leaderId=test-arcadedb-0"),
                 new Fault("write", 4, c -> {
+                    c.awaitReadyLeader();
                     c.sim().faults().stallFollower(1, true);
                     c.sim().faults().stallFollower(2, true);
                 }, null, "to exist on the leader test-arcadedb-0; last seen: ArcadeHttpException: test-arcadedb-0: POST /api/v1/server answered 503 Cannot execute command (com.arcadedb.network.binary.QuorumNotReachedException)"),

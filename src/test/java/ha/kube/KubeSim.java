@@ -105,6 +105,13 @@ public final class KubeSim implements AutoCloseable {
         return KubeTarget.using(kube.client(), kube.namespace(), kube.release(), Path.of("charts/arcadedb"));
     }
 
+    /** Waits, with the suite's own verbs, until every node names one ready leader. */
+    public void awaitReadyLeader() {
+        try (KubeTarget target = target()) {
+            new ha.ClusterOps(target).awaitLeader("the simulated cluster to have a ready leader", java.time.Duration.ofSeconds(30));
+        }
+    }
+
     @Override
     public void close() {
         kube.close();
