@@ -131,13 +131,11 @@ final class SimClient {
 
     /** Retries a write while it answers 503 (a fresh leader is not ready yet), like a careful client. */
     Res write(int node, String db, String sql) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            Res r = db == null ? server(node, sql) : command(node, db, sql);
-            if (r.status() != 503 || System.nanoTime() > deadline) {
-                return r;
-            }
-            sleep(20);
+        try {
+            return ha.Wait.until("'" + sql + "' on node " + node + " answered other than 503", Duration.ofMillis(20), Duration.ofSeconds(5),
+                    () -> db == null ? server(node, sql) : command(node, db, sql), r -> r.status() != 503);
+        } catch (ha.Wait.WaitTimeoutException stillUnavailable) {
+            return db == null ? server(node, sql) : command(node, db, sql);
         }
     }
 
@@ -190,23 +188,15 @@ final class SimClient {
         return e == null || !e.has("replicaStatus") ? null : e.get("replicaStatus").asText();
     }
 
+    /** Polls through the suite's one wait primitive; an assertion failing inside counts as "not yet". */
     static void await(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Throwable last = null;
-        while (true) {
+        ha.Wait.until(what, Duration.ofMillis(10), timeout, () -> {
             try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-                last = null;
-            } catch (RuntimeException | AssertionError e) {
-                last = e;
+                return condition.getAsBoolean();
+            } catch (AssertionError e) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what, last);
-            }
-            sleep(10);
-        }
+        }, ok -> ok);
     }
 
     static void sleep(long millis) {
