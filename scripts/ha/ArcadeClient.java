@@ -154,7 +154,8 @@ public final class ArcadeClient {
             ArcadeHttpException e = error(method, path, response);
             if (status == 403 && "Security error".equals(e.error()) && authorization != null) {
                 throw new CredentialsRejectedException(endpoint.name() + " rejected the root password (403 Security error)"
-                        + "; check the password Secret of the release (wrong password, or root locked out after failed attempts)");
+                        + "; the password the suite uses (the release's Secret on Kubernetes, HA_ROOT_PASSWORD for local servers)"
+                        + " is not the server's, or root is locked out after failed attempts");
             }
             throw e;
         }

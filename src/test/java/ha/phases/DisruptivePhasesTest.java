@@ -90,6 +90,16 @@ class DisruptivePhasesTest {
         }
     }
 
+    @Test
+    void scaleUpWithoutHelmSaysSo() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            System.setProperty("ha.helm", "/nonexistent/bin/helm");
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaScaleUp());
+            assertEquals(PhaseResult.Status.failed, r.status());
+            assertContains(r.message(), "/nonexistent/bin/helm is not installed or not on PATH");
+        }
+    }
+
     // ------------------------------------------------------------------ snapshot-recovery
 
     private static KubeSim.Builder lowSnapshotThreshold() {
