@@ -108,7 +108,8 @@ public class HaSnapshotRecovery implements Phase, Callable<Integer> {
         String value = target.settings().get(THRESHOLD);
         if (value == null) {
             throw new PhaseSkipped("the install does not set " + THRESHOLD + " (default 100000, too high to force a snapshot"
-                    + " in a test); install with --set ha.snapshotThreshold=50 --set ha.logPurgeGap=10");
+                    + " in a test); install with --set ha.snapshotThreshold=50 --set ha.logPurgeGap=10 (local target:"
+                    + " --server-setting arcadedb.ha.snapshotThreshold=50 --server-setting arcadedb.ha.logPurgeGap=10)");
         }
         int threshold;
         try {
