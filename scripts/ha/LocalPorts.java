@@ -76,7 +76,12 @@ public record LocalPorts(int http, int https, int raft) {
     static int ephemeralLow() {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         try {
-            int low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+            // read line-wise: /proc files report size 0, and a whole-file read may stop after the first byte
+            String line;
+            try (var reader = Files.newBufferedReader(range)) {
+                line = reader.readLine();
+            }
+            int low = Integer.parseInt(line.trim().split("\\s+")[0]);
             return Math.max(LOWEST + 1_000, Math.min(low, 49_152));
         } catch (IOException | RuntimeException unknown) {
             return 32_768;

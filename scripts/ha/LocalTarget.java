@@ -406,12 +406,13 @@ public final class LocalTarget implements Target {
             startNode(n);
         }
         awaitReady(added, "the new node" + (added.size() == 1 ? "" : "s") + " " + names(added) + " ready", timeout);
-        LocalNode leader = awaitLeader(older, timeout);
+        Node leader = new ClusterOps(this).awaitLeader("the running nodes " + names(older) + " to name the same leader",
+                timeout, older.stream().map(LocalNode::node).toList());
         for (LocalNode n : added) {
             String address = "127.0.0.1:" + n.ports().raft();
             Log.step("asking the leader %s to add %s (%s)", leader.name(), n.peerId(), address);
             Wait.until("the leader " + leader.name() + " to add " + n.name() + " to the Raft group", Wait.HTTP_POLL, timeout,
-                    () -> client(leader.node()).addPeer(n.peerId(), address), r -> true);
+                    () -> client(leader).addPeer(n.peerId(), address), r -> true);
         }
         for (int i = older.size() - 1; i >= 0; i--) {
             restart(older.get(i), timeout);
@@ -424,22 +425,6 @@ public final class LocalTarget implements Target {
         n.stop(STOP_GRACE_MILLIS);
         startNode(n);
         awaitReady(List.of(n), n.name() + " restarted (pid " + n.incarnation() + ", was " + before + ") and ready", timeout);
-    }
-
-    private LocalNode awaitLeader(List<LocalNode> among, Duration timeout) {
-        return Wait.until("a leader among " + names(among), Wait.HTTP_POLL, timeout, () -> {
-            for (LocalNode n : among) {
-                try {
-                    ClusterStatus s = client(n.node()).cluster();
-                    if (s.leader() && !Boolean.FALSE.equals(s.leaderReady())) {
-                        return n;
-                    }
-                } catch (RuntimeException notNow) {
-                    // another node may answer
-                }
-            }
-            return null;
-        }, n -> n != null);
     }
 
     private static String names(List<LocalNode> nodes) {

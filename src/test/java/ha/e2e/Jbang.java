@@ -11,13 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a catalog alias of this repository through the bootstrapped JBang, as a user would. */
-final class Jbang {
+/**
+ * Runs a catalog alias of this repository through the bootstrapped JBang, as a user would. The first use
+ * of an alias in a test JVM builds it under a lock shared by every test JVM, so that parallel forks never
+ * read a jar another fork is still writing.
+ */
+public final class Jbang {
     static final Path ROOT = Path.of(System.getProperty("ha.projectRoot", ".")).toAbsolutePath();
     static final Path LAUNCHER = ROOT.resolve(".tools/bin/jbang");
 
-    record Run(int exitCode, String stdout, String stderr) {
-        String all() {
+    public record Run(int exitCode, String stdout, String stderr) {
+        public String all() {
             return stdout + stderr;
         }
     }
@@ -25,10 +29,13 @@ final class Jbang {
     private Jbang() {
     }
 
-    static ProcessBuilder builder(Map<String, String> env, String alias, String... args) {
+    private static final java.util.Set<String> BUILT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public static ProcessBuilder builder(Map<String, String> env, String alias, String... args) {
         if (!Files.isExecutable(LAUNCHER)) {
             throw new IllegalStateException("JBang is not bootstrapped at " + LAUNCHER + "; run ci/bootstrap.sh (ci/test.sh does)");
         }
+        ensureBuilt(alias);
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--quiet", alias + "@" + ROOT));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
@@ -39,7 +46,31 @@ final class Jbang {
         return pb;
     }
 
-    static Run run(Map<String, String> env, String alias, String... args) throws IOException, InterruptedException {
+    private static void ensureBuilt(String alias) {
+        if (BUILT.contains(alias)) {
+            return;
+        }
+        Path lockFile = ROOT.resolve(".tools/jbang-build.lock");
+        try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var lock = channel.lock()) {
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "build", "--quiet", alias + "@" + ROOT).directory(ROOT.toFile());
+            pb.environment().put("JBANG_DIR", ROOT.resolve(".tools/jbang-home").toString());
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("jbang build " + alias + " failed");
+            }
+            BUILT.add(alias);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot build " + alias + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building " + alias, e);
+        }
+    }
+
+    public static Run run(Map<String, String> env, String alias, String... args) throws IOException, InterruptedException {
         ProcessBuilder pb = builder(env, alias, args);
         Path out = Files.createTempFile("jbang-out", ".txt");
         Path err = Files.createTempFile("jbang-err", ".txt");
@@ -54,7 +85,7 @@ final class Jbang {
     }
 
     /** Environment that points the suite at a mock API server, with fake helm/kind first on PATH. */
-    static Map<String, String> kubeEnv(Path kubeconfig, Path fakeBin) {
+    public static Map<String, String> kubeEnv(Path kubeconfig, Path fakeBin) {
         Map<String, String> env = new HashMap<>();
         env.put("KUBECONFIG", kubeconfig.toString());
         env.put("PATH", fakeBin + ":" + System.getenv("PATH"));

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import ha.Cli;
 import ha.Json;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,34 +33,10 @@ class LocalAcceptanceTest {
         args.addAll(List.of("--report-dir", report.toString(), "--timeout", "90s",
                 // low enough for the snapshot-recovery phase to run instead of skipping
                 "--server-setting", "arcadedb.ha.snapshotThreshold=50", "--server-setting", "arcadedb.ha.logPurgeGap=10"));
-        Path jbang = ROOT.resolve(".tools").resolve("bin").resolve("jbang");
-        int exitCode;
-        String output;
-        if (Files.isExecutable(jbang)) {
-            List<String> command = new ArrayList<>(List.of(jbang.toString(), "arcadedb-ha@."));
-            command.addAll(args);
-            Path log = tmp.resolve("jbang.log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().putIfAbsent("JBANG_DIR", ROOT.resolve(".tools").resolve("jbang-home").toString());
-            Process process = builder.start();
-            try {
-                if (!process.waitFor(8, TimeUnit.MINUTES)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                }
-            } finally {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-            }
-            exitCode = process.isAlive() ? -1 : process.exitValue();
-            output = Files.readString(log);
-            System.out.println(output);
-        } else {
-            System.out.println("JBang is not installed in .tools (run ci/bootstrap.sh); running the driver in this JVM");
-            LocalFailureTest.Captured run = LocalFailureTest.Captured.run(args);
-            exitCode = run.exitCode();
-            output = run.out() + run.err();
-        }
+        ha.e2e.Jbang.Run run = ha.e2e.Jbang.run(java.util.Map.of(), "arcadedb-ha", args.toArray(String[]::new));
+        int exitCode = run.exitCode();
+        String output = run.all();
+        System.out.println(output);
         assertEquals(Cli.PASSED, exitCode, output);
         assertEquals(List.of(), Leftovers.processesUsing(work), "no server process may outlive the run");
 
