@@ -65,7 +65,7 @@ public class HaFailover implements Phase, Callable<Integer> {
 
             ClusterOps.Views elected = Wait.until("the surviving nodes to elect a new leader", Wait.HTTP_POLL, ctx.timeout(),
                     cluster::views, views -> electedOther(views, oldLeaderId, oldLeader));
-            Node newLeader = target.nodeOfPeer(agreedAmongAnswering(elected));
+            Node newLeader = target.nodeOfPeer(elected.agreedLeaderIdAmongAnswering());
             ctx.figure("election time", Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
             ctx.figure("new leader", newLeader.name());
 
@@ -85,22 +85,12 @@ public class HaFailover implements Phase, Callable<Integer> {
 
     /** Every answering node (at least a majority) names one ready leader that is not the deleted one. */
     private static boolean electedOther(ClusterOps.Views views, String oldLeaderId, Node oldLeader) {
-        String agreed = agreedAmongAnswering(views);
+        String agreed = views.agreedLeaderIdAmongAnswering();
         if (agreed == null || agreed.equals(oldLeaderId)) {
             return false;
         }
         return views.all().stream().anyMatch(v -> v.answered() && !v.node().equals(oldLeader) && v.status().leader()
                 && !Boolean.FALSE.equals(v.status().leaderReady()));
-    }
-
-    private static String agreedAmongAnswering(ClusterOps.Views views) {
-        long answering = views.all().stream().filter(ClusterOps.View::answered).count();
-        if (answering * 2 <= views.all().size()) {
-            return null;
-        }
-        Set<String> named = new java.util.HashSet<>();
-        views.all().stream().filter(ClusterOps.View::answered).forEach(v -> named.add(String.valueOf(v.status().leaderId())));
-        return named.size() == 1 && !named.contains("null") ? named.iterator().next() : null;
     }
 
     private static void reportUnacknowledgedAndDuplicates(PhaseContext ctx, List<String> unacknowledged) {

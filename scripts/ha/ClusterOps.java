@@ -74,6 +74,20 @@ public final class ClusterOps {
             return id;
         }
 
+        /**
+         * The one leader id named by every node that answered, provided a majority answered (a node being
+         * replaced may not); null otherwise.
+         */
+        public String agreedLeaderIdAmongAnswering() {
+            List<View> answering = views.stream().filter(View::answered).toList();
+            if (answering.size() * 2 <= views.size()) {
+                return null;
+            }
+            String id = answering.get(0).status().leaderId();
+            boolean same = answering.stream().allMatch(v -> java.util.Objects.equals(id, v.status().leaderId()));
+            return same ? id : null;
+        }
+
         public View of(Node node) {
             return views.stream().filter(v -> v.node().equals(node)).findFirst().orElseThrow();
         }
