@@ -3,10 +3,8 @@ package ha.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ha.CommonOptions;
-import ha.KubeTarget;
-import ha.PhaseRunner;
 import ha.kube.KubeSim;
+import ha.kube.Scenario;
 import ha.scripts.HaWrite;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,12 +57,8 @@ class DriverFaultsTest {
     /** Writes a row while follower 2 is stalled, so the leader sees it fall behind. */
     private static void stallAFollowerBehindNewRows(KubeSim cluster) {
         cluster.sim().faults().stallFollower(2, true);
-        CommonOptions options = new CommonOptions();
-        options.timeout = Duration.ofSeconds(20);
-        options.reports.reportDir = Path.of(System.getProperty("java.io.tmpdir"), "ha-faults-setup-" + ProcessHandle.current().pid());
-        try (KubeTarget target = cluster.target()) {
-            new PhaseRunner(options, true).run(target, List.of(new HaWrite()));
-        }
+        Path reports = Path.of(System.getProperty("java.io.tmpdir"), "ha-faults-setup-" + ProcessHandle.current().pid());
+        Scenario.run(cluster, reports, Duration.ofSeconds(20), new HaWrite());
     }
 
     @ParameterizedTest(name = "{0}")

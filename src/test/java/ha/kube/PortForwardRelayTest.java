@@ -3,11 +3,9 @@ package ha.kube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ha.CommonOptions;
 import ha.KubeTarget;
 import ha.Node;
 import ha.PhaseResult;
-import ha.PhaseRunner;
 import ha.scripts.HaHealth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +22,8 @@ class PortForwardRelayTest {
         try (HealthStubs pods = new HealthStubs(204, 204, 204);
              MockKube kube = MockKube.builder(pods).start();
              KubeTarget target = KubeTarget.using(kube.client(), kube.namespace(), kube.release(), Path.of("charts/arcadedb"))) {
-            CommonOptions options = new CommonOptions();
-            options.timeout = Duration.ofSeconds(5);
-            options.reports.reportDir = reports;
-            PhaseRunner runner = new PhaseRunner(options, true);
             for (int round = 0; round < 3; round++) {
-                List<PhaseResult> results = runner.run(target, List.of(new HaHealth()));
+                List<PhaseResult> results = Scenario.run(target, reports, Duration.ofSeconds(5), null, new HaHealth());
                 assertEquals(PhaseResult.Status.passed, results.get(0).status(), results.get(0).message());
             }
             assertEquals(3, target.portForwards().openedCount(), "one LocalPortForward per pod");
@@ -44,10 +38,7 @@ class PortForwardRelayTest {
         try (HealthStubs pods = new HealthStubs(204, 503, 204);
              MockKube kube = MockKube.builder(pods).start();
              KubeTarget target = KubeTarget.using(kube.client(), kube.namespace(), kube.release(), Path.of("charts/arcadedb"))) {
-            CommonOptions options = new CommonOptions();
-            options.timeout = Duration.ofSeconds(2);
-            options.reports.reportDir = reports;
-            PhaseResult result = new PhaseRunner(options, true).run(target, List.of(new HaHealth())).get(0);
+            PhaseResult result = Scenario.run(target, reports, Duration.ofSeconds(2), null, new HaHealth()).get(0);
             assertEquals(PhaseResult.Status.failed, result.status());
             assertTrue(result.message().contains("test-arcadedb-1 to answer GET /api/v1/health with 204; last seen: 503"), result.message());
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ha.PhaseResult;
 import ha.Wait;
 import ha.kube.KubeSim;
+import ha.kube.Scenario;
 import ha.scripts.HaFailover;
 import ha.scripts.HaRollingRestart;
 import ha.scripts.HaScaleUp;

@@ -3,11 +3,10 @@ package ha.phases;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ha.CommonOptions;
 import ha.KubeTarget;
 import ha.PhaseResult;
-import ha.PhaseRunner;
 import ha.kube.KubeSim;
+import ha.kube.Scenario;
 import ha.scripts.HaHealth;
 import ha.scripts.HaQuorum;
 import ha.scripts.HaRead;
@@ -36,11 +35,8 @@ class FaultToleranceTest {
         chaos.shutdownNow();
     }
 
-    private List<PhaseResult> run(KubeSim cluster, KubeTarget target, ha.Phase... phases) {
-        CommonOptions options = new CommonOptions();
-        options.timeout = TIMEOUT;
-        options.reports.reportDir = reports;
-        return new PhaseRunner(options, true).run(target, List.of(phases));
+    private List<PhaseResult> run(KubeTarget target, ha.Phase... phases) {
+        return Scenario.run(target, reports, TIMEOUT, null, phases);
     }
 
     private static void assertAllPassed(List<PhaseResult> results) {
@@ -55,7 +51,7 @@ class FaultToleranceTest {
                     cluster.kube().breakPortForwards("test-arcadedb-" + i);
                 }
             }, 200, 400, TimeUnit.MILLISECONDS);
-            assertAllPassed(run(cluster, target, new HaQuorum(), new HaWrite(), new HaRead(), new HaTransfer()));
+            assertAllPassed(run(target, new HaQuorum(), new HaWrite(), new HaRead(), new HaTransfer()));
             chaos.shutdownNow();
             assertTrue(cluster.kube().portForwardStreamsTotal() > 3, "streams were broken and opened again");
         }
@@ -66,7 +62,7 @@ class FaultToleranceTest {
         try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
             cluster.sim().faults().refuseConnections(1, true);
             chaos.schedule(() -> cluster.sim().faults().refuseConnections(1, false), 1500, TimeUnit.MILLISECONDS);
-            assertAllPassed(run(cluster, target, new HaHealth(), new HaQuorum()));
+            assertAllPassed(run(target, new HaHealth(), new HaQuorum()));
         }
     }
 
@@ -75,16 +71,16 @@ class FaultToleranceTest {
         try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
             cluster.sim().faults().failNext(0, 8, 503);
             cluster.sim().faults().failNext(2, 8, 500);
-            assertAllPassed(run(cluster, target, new HaQuorum(), new HaWrite(), new HaRead()));
+            assertAllPassed(run(target, new HaQuorum(), new HaWrite(), new HaRead()));
         }
     }
 
     @Test
     void aPodRestartingDuringAPollIsRidOut() {
         try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
-            assertAllPassed(run(cluster, target, new HaWrite()));
+            assertAllPassed(run(target, new HaWrite()));
             cluster.kube().client().pods().withName("test-arcadedb-2").delete();
-            assertAllPassed(run(cluster, target, new HaRead(), new HaQuorum()));
+            assertAllPassed(run(target, new HaRead(), new HaQuorum()));
             assertTrue(target.portForwards().openedCount() >= 4, "the forward to the replaced pod was opened again");
         }
     }
@@ -93,7 +89,7 @@ class FaultToleranceTest {
     void slowAnswersWithinTheDeadlineAreFine() {
         try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
             cluster.sim().faults().slow(1, Duration.ofMillis(400));
-            assertAllPassed(run(cluster, target, new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead()));
+            assertAllPassed(run(target, new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead()));
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ha.PhaseResult;
 import ha.kube.KubeSim;
+import ha.kube.Scenario;
 import ha.scripts.HaHealth;
 import ha.scripts.HaQuorum;
 import ha.scripts.HaRead;
