@@ -18,6 +18,8 @@ import java.util.Map;
  * every phase, so they exist even when a run is aborted. Every byte passes through the {@link Redactor}.
  */
 public final class RunReport {
+    /** Every write attempt of the run and the phases' events, one JSON object a line ({@link History}). */
+    public static final String HISTORY = "history.jsonl";
     private final Path dir;
     private final String runId;
     private final Instant started = Instant.now();
@@ -195,6 +197,7 @@ public final class RunReport {
             s.append("  diagnostics/                           pod YAML, StatefulSet and volume claims, helm values and manifest\n");
         }
         s.append("  report.json / junit.xml                every phase with its status, time, message and figures\n");
+        s.append("  " + HISTORY + "                          every write (marker, phase, node, sent/answered, outcome) and fault\n");
         return s.toString();
     }
 
