@@ -170,10 +170,19 @@ public final class Rows {
 
     /** Every row's marker as the node returns it, duplicates included. */
     public List<String> markerList(Node node) {
-        List<JsonNode> result = target.client(node).query(database, "SELECT marker FROM " + TYPE, Map.of());
-        List<String> out = new ArrayList<>(result.size());
-        result.forEach(r -> out.add(r.path("marker").asText()));
-        return out;
+        return markerRead(node).markers();
+    }
+
+    /** What one read of a node returned: every marker (duplicates included) and the node's applied Raft index then. */
+    public record MarkerRead(List<String> markers, Long appliedIndex) {
+    }
+
+    /** Every row's marker, with the node's last applied Raft index (null where the server does not send it). */
+    public MarkerRead markerRead(Node node) {
+        ArcadeClient.Answer answer = target.client(node).queryWithIndex(database, "SELECT marker FROM " + TYPE, Map.of());
+        List<String> out = new ArrayList<>(answer.rows().size());
+        answer.rows().forEach(r -> out.add(r.path("marker").asText()));
+        return new MarkerRead(out, answer.appliedIndex());
     }
 
     /** Markers that occur more than once in {@code markers}, sorted. */
