@@ -93,12 +93,26 @@ public final class Rows {
         }
     }
 
-    /** Inserts one row, retrying transient failures until {@code timeout}. */
-    public void insertAcknowledged(Node node, String marker, String phase, Duration timeout) {
+    /**
+     * Inserts one row, retrying transient failures until {@code timeout}; returns the acknowledging answer's commit
+     * index (the bookmark for {@link #holdsNow}), or null when the server sent none.
+     */
+    public Long insertAcknowledged(Node node, String marker, String phase, Duration timeout) {
+        java.util.concurrent.atomic.AtomicReference<Long> index = new java.util.concurrent.atomic.AtomicReference<>();
         Wait.until("row " + marker + " acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
-            insert(node, marker, phase);
+            index.set(insert(node, marker, phase, null));
             return true;
         }, ok -> ok);
+        return index.get();
+    }
+
+    /**
+     * One read of {@code marker} on {@code node}, no waiting: with {@code consistency} ({@code eventual},
+     * {@code read_your_writes}, {@code linearizable}) and, when not null, the bookmark {@code readAfter}.
+     */
+    public boolean holdsNow(Node node, String marker, String consistency, Long readAfter) {
+        return !target.client(node).query(database, "SELECT marker FROM " + TYPE + " WHERE marker = :marker",
+                Map.of("marker", marker), consistency, readAfter).isEmpty();
     }
 
     /**

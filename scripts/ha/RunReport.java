@@ -189,6 +189,14 @@ public final class RunReport {
         for (PhaseResult r : all) {
             s.append(String.format(Locale.ROOT, "  %-18s %-7s %9s  %s%n", r.name(), r.status(), Log.seconds(r.duration()), firstLine(r.message())));
         }
+        List<PhaseResult> disrupted = all.stream().filter(r -> r.figures().containsKey("longest unavailable")).toList();
+        if (!disrupted.isEmpty()) {
+            s.append('\n').append("Availability during the disruptions (longest time no write was acknowledged):\n");
+            for (PhaseResult r : disrupted) {
+                s.append(String.format(Locale.ROOT, "  %-18s %9s  writes %s%n", r.name(), r.figures().get("longest unavailable"),
+                        r.figures().getOrDefault("writes", "not judged")));
+            }
+        }
         s.append('\n').append("Open first:\n");
         if (diagnosticsCollected) {
             s.append("  diagnostics/nodes/<node>/cluster.json  what each node said about leader and peers at the failure\n");
