@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -260,12 +259,12 @@ public final class ClusterSimulator implements AutoCloseable {
         return node;
     }
 
+    /**
+     * A port below the kernel's ephemeral range: a node's port must stay free while the node is down, and in the
+     * ephemeral range any outgoing connection may take it meanwhile ("cannot bind node 2 … Address already in use").
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ha.LocalPorts.pickFreePort();
     }
 
     // ------------------------------------------------------------------ public API
