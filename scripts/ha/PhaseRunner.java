@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -33,15 +34,24 @@ public final class PhaseRunner {
     public int run(List<Phase> phases) {
         Log.setVerbose(options.verbose);
         long start = System.nanoTime();
-        RunReport report = newReport(phases);
+        Path dir = options.reports.reportDir();
+        boolean dirExisted = Files.isDirectory(dir);
+        RunReport report = new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
         Target target;
         try {
             target = Targets.open(options);
+        } catch (UsageException e) {
+            if (!dirExisted) {
+                RunReport.removeIfEmpty(dir);
+            }
+            throw e;
         } catch (RuntimeException e) {
-            report.abort("could not use the cluster: " + e.getMessage());
+            report.couldNotStart("could not use the cluster: " + e.getMessage());
+            Log.info("reports: %s", report.dir().resolve("summary.txt"));
             throw e;
         }
         report.target(target.describe());
+        report.write();
         AtomicBoolean finished = new AtomicBoolean();
         Thread onInterrupt = new Thread(() -> {
             if (!finished.get()) {
@@ -68,7 +78,7 @@ public final class PhaseRunner {
 
     private RunReport newReport(List<Phase> phases) {
         Path dir = RunReport.prepare(options.reports.reportDir());
-        RunReport report = new RunReport(dir, options.reports.runId != null ? options.reports.runId : newRunId(), phases.stream().map(Phase::name).toList());
+        RunReport report = new RunReport(dir, runId(), phases.stream().map(Phase::name).toList());
         report.write();
         return report;
     }
@@ -154,6 +164,10 @@ public final class PhaseRunner {
             Log.info("  %-18s %-7s %8s  %s", r.name(), r.status(), Log.seconds(r.duration()), r.message());
         }
         Log.info("%d passed, %d failed, %d skipped", passed, failed, skipped);
+    }
+
+    private String runId() {
+        return options.reports.runId != null ? options.reports.runId : newRunId();
     }
 
     private static String newRunId() {
