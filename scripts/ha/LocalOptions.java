@@ -20,8 +20,13 @@ public final class LocalOptions {
     public static final String MAIN_CLASS_PROPERTY = "ha.local.mainClass";
 
     @Option(names = "--nodes", paramLabel = "N",
-            description = "--target local: number of ArcadeDB server processes to start (default: ${DEFAULT-VALUE}).")
+            description = "--target local: number of ArcadeDB server processes to start, 3 or more (default: ${DEFAULT-VALUE}).")
     public int nodes = 3;
+
+    @Option(names = "--allow-small-cluster",
+            description = "--target local: accept --nodes 1 or 2, which cannot keep a Raft majority when a node is lost; "
+                    + "phases that need more nodes are skipped with that reason.")
+    public boolean allowSmallCluster;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "--target local: one folder per node (data, server log) under DIR (default: build/ha-local/<timestamp>).")

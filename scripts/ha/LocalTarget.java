@@ -79,6 +79,10 @@ public final class LocalTarget implements Target {
         if (options.nodes < 1) {
             throw new UsageException("--nodes must be at least 1, saw " + options.nodes);
         }
+        if (options.nodes < 3 && !options.allowSmallCluster) {
+            throw new UsageException("--nodes " + options.nodes + " cannot keep a Raft majority when a node is lost (that needs 3 or more); "
+                    + "pass --allow-small-cluster to run on " + options.nodes + " node" + (options.nodes == 1 ? "" : "s") + " anyway");
+        }
         LocalInstall install = LocalInstall.resolve(options, environment, Path.of(".tools", "arcadedb"));
         LocalJava java = LocalJava.find(options.serverJava, environment);
         String password = password(environment);

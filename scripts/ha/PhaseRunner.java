@@ -115,6 +115,7 @@ public final class PhaseRunner {
             PhaseResult.Status status;
             String message;
             try {
+                skipIfTooSmall(phase, target);
                 phase.run(ctx);
                 status = PhaseResult.Status.passed;
                 message = "";
@@ -152,6 +153,15 @@ public final class PhaseRunner {
             report.diagnosticsCollected();
         }
         return results;
+    }
+
+    private static void skipIfTooSmall(Phase phase, Target target) {
+        int nodes = target.nodes().size();
+        if (nodes < phase.minimumNodes()) {
+            throw new PhaseSkipped("needs at least " + phase.minimumNodes() + " nodes"
+                    + (phase.minimumNodes() >= 3 ? " to keep a Raft majority while one is down" : " (a leader and a follower)")
+                    + "; the cluster has " + nodes);
+        }
     }
 
     private static void printSummary(List<PhaseResult> results, Duration total) {

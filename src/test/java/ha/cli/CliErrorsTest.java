@@ -134,6 +134,13 @@ class CliErrorsTest {
     }
 
     @Test
+    void aClusterThatCannotLoseANodeIsRefusedUnlessAllowed() {
+        assertEquals(2, run(new ArcadedbHa(), "--target", "local", "--nodes", "2"));
+        assertEquals("error: --nodes 2 cannot keep a Raft majority when a node is lost (that needs 3 or more); "
+                + "pass --allow-small-cluster to run on 2 nodes anyway", errorLine());
+    }
+
+    @Test
     void aRejectedCommandLineLeavesNoReports() {
         assertEquals(2, run(new ArcadedbHa(), "--target", "local", "--nodes", "0"));
         assertTrue(errorLine().startsWith("error: --nodes must be at least"), err.toString());
