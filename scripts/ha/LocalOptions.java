@@ -37,8 +37,9 @@ public final class LocalOptions {
     public Path arcadedbHome;
 
     @Option(names = "--arcadedb-version", paramLabel = "VERSION",
-            description = "--target local without --arcadedb-home: resolve com.arcadedb:arcadedb-server and the Raft HA module of this "
-                    + "version from Maven Central with Maven, into .tools/arcadedb/VERSION.")
+            description = "--target local without --arcadedb-home: download com.arcadedb:arcadedb-server and arcadedb-ha-raft of this "
+                    + "version from Maven Central (runs mvn; needs network) into .tools/arcadedb/VERSION. Versions not published "
+                    + "there fail with one line; then use --arcadedb-home.")
     public String arcadedbVersion;
 
     @Option(names = "--server-java", paramLabel = "JDK",

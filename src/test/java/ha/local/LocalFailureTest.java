@@ -121,6 +121,18 @@ class LocalFailureTest {
     }
 
     @Test
+    void anUnresolvableVersionLeavesNoFolderAndNamesTheWayOut() {
+        LocalOptions options = new LocalOptions();
+        options.arcadedbVersion = "0.0.1-no-such-release";
+        Path cache = tmp.resolve("cache");
+        SuiteException e = assertThrows(SuiteException.class, () -> LocalInstall.resolve(options, Map.of(), cache));
+        assertTrue(e.getMessage().startsWith("could not resolve com.arcadedb:arcadedb-server:0.0.1-no-such-release"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; use an unpacked ArcadeDB distribution instead: --arcadedb-home DIR or ARCADEDB_HOME=DIR "
+                + "(https://github.com/ArcadeData/arcadedb/releases)"), e.getMessage());
+        assertTrue(!Files.exists(cache.resolve("0.0.1-no-such-release")), "no empty .tools/arcadedb/<version>/ is left behind");
+    }
+
+    @Test
     void aMissingInstallationIsOneClearLine() throws IOException {
         LocalOptions options = new LocalOptions();
         SuiteException e = assertThrows(SuiteException.class, () -> LocalInstall.resolve(options, Map.of(), tmp));
