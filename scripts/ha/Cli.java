@@ -15,12 +15,28 @@ public final class Cli {
     /** What --version prints. */
     public static final String VERSION = "ArcadeDB HA suite 0.1.0 (chart 26.8.1)";
 
+    /** The footer of every --help: what the suite reads from the environment. */
+    static final String[] ENVIRONMENT = {
+        "",
+        "Environment:",
+        "  HA_ROOT_PASSWORD      --target local: the servers' root password (8 to 256",
+        "                        characters, no ':'); without it a random one. Either",
+        "                        way it is kept in <work dir>/root-password (mode",
+        "                        0600) and never printed. On Kubernetes it is read",
+        "                        from the release's Secret.",
+        "  ARCADEDB_HOME         --target local: the ArcadeDB installation when",
+        "                        --arcadedb-home is not given.",
+        "  ARCADEDB_SERVER_JAVA  --target local: a JDK 21+ for the servers",
+        "                        (ci/bootstrap.sh exports one).",
+        "  KUBECONFIG            the kubeconfig files (default: ~/.kube/config)."};
+
     private Cli() {
     }
 
     public static int execute(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.getCommandSpec().usageMessage().footer(ENVIRONMENT);
         cl.setParameterExceptionHandler((ex, ignored) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println(Redactor.redact("error: " + ex.getMessage()));

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +93,9 @@ public final class LocalTarget implements Target {
         } catch (IOException e) {
             throw new SuiteException("cannot create the work dir " + workDir + ": " + e.getMessage());
         }
+        Path passwordFile = keepPassword(workDir, password);
+        Log.step("the root password of user root is in %s (readable by you only)%s", passwordFile,
+                environment.getOrDefault(PASSWORD_OVERRIDE_ENV, "").isEmpty() ? "; it is random: set " + PASSWORD_OVERRIDE_ENV + " to choose it" : "");
         LocalTarget target = new LocalTarget(options, java, install, workDir, password, reportDir);
         try {
             target.launch(options.nodes);
@@ -100,6 +104,21 @@ public final class LocalTarget implements Target {
             throw e;
         }
         return target;
+    }
+
+    /** The file in the work dir that keeps the root password (mode 0600), so a kept work dir can be logged into. */
+    public static final String PASSWORD_FILE = "root-password";
+
+    private static Path keepPassword(Path workDir, String password) {
+        Path file = workDir.resolve(PASSWORD_FILE);
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, password + System.lineSeparator(), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SuiteException("cannot write the root password file " + file + ": " + e.getMessage());
+        }
     }
 
     private static String password(Map<String, String> environment) {

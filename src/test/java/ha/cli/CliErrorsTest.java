@@ -60,6 +60,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyHelpNamesTheEnvironmentItReads() {
+        ha.Log.redirect(System.out, System.err);
+        assertEquals(0, Cli.execute(new HaHealth(), "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("  HA_ROOT_PASSWORD      --target local: the servers' root password"), help);
+        assertTrue(help.contains("way it is kept in <work dir>/root-password (mode\n                        0600) and never printed."), help);
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, run(new ArcadedbHa(), "--bogus"));
         assertEquals("error: Unknown option: '--bogus'", errorLine());

@@ -33,11 +33,15 @@ class LocalFailureTest {
     Path tmp;
 
     @Test
-    void aFailedStartNamesTheNodeItsPortAndTheLastLinesOfItsLog() {
+    void aFailedStartNamesTheNodeItsPortAndTheLastLinesOfItsLog() throws IOException {
         Path work = tmp.resolve("work");
         LocalOptions options = StandIn.options(work, 2);
         options.serverSettings.put("standin.failAtStartup", "arcadedb-1");
         LocalTarget target = LocalTarget.start(options, Map.of(), null);
+        Path passwordFile = work.resolve(LocalTarget.PASSWORD_FILE);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)),
+                "the random root password is kept for the user alone, so a kept work dir can be logged into");
+        assertEquals(24, Files.readString(passwordFile).strip().length());
         PhaseFailure failure;
         try {
             failure = assertThrows(PhaseFailure.class, () -> target.awaitRollout(Duration.ofSeconds(60)));
