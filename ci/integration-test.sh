@@ -35,7 +35,8 @@ Options:
   --pull-policy POLICY  image pull policy (default: IfNotPresent)
   --set KEY=VALUE       extra chart value for the install (repeatable)
   --keep-cluster        with --kind: keep the cluster when the suite failed (to look at it)
-  --report-dir DIR      reports and diagnostics (default: build/ha-reports/<timestamp>); also passed to the suite
+  --report-dir DIR      reports and diagnostics (default: build/ha-reports/<run id> in this repository); passed on
+  --run-id ID           name of the run in row markers and reports (default: date, time, random suffix); passed on
   -h, --help            this help
 
 Suite options, passed on (see: jbang arcadedb-ha@. --help), for example:
@@ -47,12 +48,12 @@ USAGE
 
 # The driver's options (scripts/ArcadedbHa.java); IntegrationScriptTest keeps this list equal to them.
 SUITE_FLAGS=" --fail-fast --no-fail-fast --list -v --verbose --keep-scaled --allow-small-cluster "
-SUITE_VALUE_OPTIONS=" --phases --from --scale-to --chart --timeout --database --collect --run-id --work-dir --arcadedb-home "
+SUITE_VALUE_OPTIONS=" --phases --from --scale-to --chart --timeout --database --collect --work-dir --arcadedb-home "
 SUITE_VALUE_OPTIONS+=" --arcadedb-version --server-java --base-port --server-setting "
 
 kind_mode=false install=false keep=false
 cluster=arcadedb-ha release=test-arcadedb namespace=default nodes="" image_tag="" pull_policy=IfNotPresent
-report_dir="build/ha-reports/$(date +%Y%m%d-%H%M%S)"
+run_id="$(date +%Y%m%d-%H%M%S)-$(printf '%04x' $((RANDOM % 0xefff + 0x1000)))" report_dir=""
 target="" context="" sets=() suite_args=()
 need_value() { [[ $# -ge 2 && -n "$2" ]] || { echo "error: $1 needs a value" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
@@ -71,7 +72,8 @@ while [[ $# -gt 0 ]]; do
     --image-tag) need_value "$@"; image_tag=$2; shift ;;
     --pull-policy) need_value "$@"; pull_policy=$2; shift ;;
     --set) need_value "$@"; sets+=(--set "$2"); shift ;;
-    --report-dir) need_value "$@"; report_dir=$2; shift ;;
+    --report-dir) need_value "$@"; report_dir=$2; [[ "$report_dir" == /* ]] || report_dir="$PWD/$report_dir"; shift ;;
+    --run-id) need_value "$@"; run_id=$2; shift ;;
     --target) need_value "$@"; target=$2; shift ;;
     --target=*) target=${1#--target=} ;;
     --) shift; suite_args+=("$@"); break ;;
@@ -89,6 +91,8 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+report_dir=${report_dir:-$ROOT/build/ha-reports/$run_id}
+suite_args=(--run-id "$run_id" "${suite_args[@]}")
 if [[ -n "$nodes" && ! "$nodes" =~ ^[0-9]+$ ]]; then
   echo "error: --nodes must be a number, saw '$nodes'" >&2
   exit 2

@@ -22,8 +22,8 @@ public final class CommonOptions {
     @Option(names = "--release", paramLabel = "NAME", description = "Helm release of the chart (default: ${DEFAULT-VALUE}).")
     public String release = "test-arcadedb";
 
-    @Option(names = "--chart", paramLabel = "DIR", description = "Chart used by helm upgrade in scale-up (default: ${DEFAULT-VALUE}).")
-    public Path chart = Path.of("charts/arcadedb");
+    @Option(names = "--chart", paramLabel = "DIR", description = "Chart used by helm upgrade in scale-up (default: charts/arcadedb in the suite's folder).")
+    public Path chart;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "How long any one wait of a phase may take, e.g. 90s, 2m (default: 2m).")
@@ -34,6 +34,11 @@ public final class CommonOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Also print every poll that was not yet ready.")
     public boolean verbose;
+
+    /** The chart: the option, else charts/arcadedb in the suite's folder ({@link ProjectRoot}). */
+    public Path chart() {
+        return chart != null ? chart : ProjectRoot.resolve("charts", "arcadedb");
+    }
 
     /** Options of --target local (ArcadeDB server processes on this machine). */
     @Mixin

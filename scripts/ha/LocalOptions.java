@@ -1,8 +1,6 @@
 package ha;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +27,7 @@ public final class LocalOptions {
     public boolean allowSmallCluster;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "--target local: one folder per node (data, server log) under DIR (default: build/ha-local/<timestamp>).")
+            description = "--target local: one folder per node (data, server log) under DIR (default: build/ha-local/<run id> in the suite's folder).")
     public Path workDir;
 
     @Option(names = "--arcadedb-home", paramLabel = "DIR",
@@ -74,12 +72,11 @@ public final class LocalOptions {
         return property == null || property.isBlank() ? ARCADEDB_MAIN_CLASS : property;
     }
 
-    /** The work dir: the option, else build/ha-local/&lt;timestamp&gt; under the current directory. */
-    public Path workDirOrDefault() {
+    /** The work dir: the option, else build/ha-local/&lt;run id&gt; in the suite's folder ({@link ProjectRoot}). */
+    public Path workDirOrDefault(String runId) {
         if (workDir != null) {
             return workDir.toAbsolutePath().normalize();
         }
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
-        return Path.of("build", "ha-local", stamp).toAbsolutePath().normalize();
+        return ProjectRoot.resolve("build", "ha-local", runId);
     }
 }

@@ -71,12 +71,17 @@ public final class LocalTarget implements Target {
      * Finds Java and the installation, then starts the nodes (without waiting for them: see
      * {@link #awaitRollout}). At {@link #close()} every node's log is copied into {@code reportDir}/node-logs.
      */
-    public static LocalTarget start(LocalOptions options, Path reportDir) {
-        return start(options, System.getenv(), reportDir);
+    public static LocalTarget start(LocalOptions options, Path reportDir, String runId) {
+        return start(options, System.getenv(), reportDir, runId);
     }
 
-    /** As {@link #start(LocalOptions, Path)} with the environment given (HA_ROOT_PASSWORD, ARCADEDB_HOME, JAVA_HOME…). */
+    /** As {@link #start(LocalOptions, Path, String)} with the environment given (HA_ROOT_PASSWORD, ARCADEDB_HOME, JAVA_HOME…). */
     public static LocalTarget start(LocalOptions options, Map<String, String> environment, Path reportDir) {
+        return start(options, environment, reportDir, new ReportOptions().runId());
+    }
+
+    /** Starts the nodes; the default work dir is named after the run id, as the default report dir is. */
+    public static LocalTarget start(LocalOptions options, Map<String, String> environment, Path reportDir, String runId) {
         if (options.nodes < 1) {
             throw new UsageException("--nodes must be at least 1, saw " + options.nodes);
         }
@@ -84,10 +89,10 @@ public final class LocalTarget implements Target {
             throw new UsageException("--nodes " + options.nodes + " cannot keep a Raft majority when a node is lost (that needs 3 or more); "
                     + "pass --allow-small-cluster to run on " + options.nodes + " node" + (options.nodes == 1 ? "" : "s") + " anyway");
         }
-        LocalInstall install = LocalInstall.resolve(options, environment, Path.of(".tools", "arcadedb"));
+        LocalInstall install = LocalInstall.resolve(options, environment, ProjectRoot.resolve(".tools", "arcadedb"));
         LocalJava java = LocalJava.find(options.serverJava, environment);
         String password = password(environment);
-        Path workDir = options.workDirOrDefault();
+        Path workDir = options.workDirOrDefault(runId);
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {

@@ -161,7 +161,7 @@ class IntegrationScriptTest {
             env.put("ARCADEDB_HOME", tmp.resolve("no-arcadedb").toString());
             Run run = script(env, "--context", "mock", "--phases", "health", "--report-dir", tmp.resolve("r").toString());
             assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
-            assertTrue(run.stdout().contains("--report-dir " + tmp.resolve("r") + " --context mock --phases health"), run.stdout());
+            assertTrue(run.stdout().contains("--report-dir " + tmp.resolve("r") + " --context mock --run-id "), run.stdout());
             assertTrue(run.stdout().contains("[1/1] health passed"), run.stdout());
         }
     }
@@ -176,7 +176,7 @@ class IntegrationScriptTest {
             listed.addAll(List.of(m.group(1).trim().split("\\s+")));
         }
         java.util.Set<String> ownedByTheScript = java.util.Set.of("--target", "--context", "-n", "--namespace", "--release",
-                "--report-dir", "--nodes", "-h", "--help", "-V", "--version");
+                "--report-dir", "--run-id", "--nodes", "-h", "--help", "-V", "--version");
         java.util.Set<String> driver = new java.util.TreeSet<>();
         for (picocli.CommandLine.Model.OptionSpec o : new picocli.CommandLine(new ha.scripts.ArcadedbHa()).getCommandSpec().options()) {
             if (o.hidden()) {
