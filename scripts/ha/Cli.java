@@ -1,7 +1,13 @@
 package ha;
 
 import java.io.PrintWriter;
+import java.lang.reflect.Member;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Runs a picocli command the way every script of the suite does: exit 0 when all passed, 1 when a
@@ -33,10 +39,60 @@ public final class Cli {
     private Cli() {
     }
 
+    /**
+     * The option list of --help in groups: the command's own options first (a phase's, the driver's), then
+     * the target and waits, each target's options, the reports, and help itself.
+     */
+    static String groupedOptions(CommandLine.Help help) {
+        String own = help.commandSpec().name() + " options:";
+        Map<String, List<OptionSpec>> groups = new LinkedHashMap<>();
+        for (String heading : List.of(own, TARGET, KUBERNETES, LOCAL, REPORTS, HELP)) {
+            groups.put(heading, new ArrayList<>());
+        }
+        for (OptionSpec option : help.commandSpec().options()) {
+            if (!option.hidden()) {
+                groups.get(groupOf(option, own)).add(option);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        groups.forEach((heading, options) -> {
+            if (!options.isEmpty()) {
+                out.append(out.length() == 0 ? "" : "\n").append(heading).append('\n').append(help.optionListExcludingGroups(options));
+            }
+        });
+        return out.toString();
+    }
+
+    private static final String TARGET = "Target and waits:";
+    private static final String KUBERNETES = "Kubernetes (--target kube, the default):";
+    private static final String LOCAL = "Local processes (--target local):";
+    private static final String REPORTS = "Reports:";
+    private static final String HELP = "Help:";
+
+    private static String groupOf(OptionSpec option, String own) {
+        if (option.usageHelp() || option.versionHelp()) {
+            return HELP;
+        }
+        Object where = option.userObject();
+        Class<?> declaring = where instanceof Member member ? member.getDeclaringClass() : null;
+        if (declaring == LocalOptions.class) {
+            return LOCAL;
+        }
+        if (declaring == ReportOptions.class) {
+            return REPORTS;
+        }
+        if (declaring == CommonOptions.class) {
+            return CommonOptions.KUBERNETES_OPTIONS.contains(option.longestName()) ? KUBERNETES : TARGET;
+        }
+        return own;
+    }
+
     public static int execute(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.getCommandSpec().usageMessage().footer(ENVIRONMENT);
+        cl.getCommandSpec().usageMessage().footer(ENVIRONMENT).abbreviateSynopsis(true);
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING, help -> "\n");
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, Cli::groupedOptions);
         cl.setParameterExceptionHandler((ex, ignored) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println(Redactor.redact("error: " + ex.getMessage()));

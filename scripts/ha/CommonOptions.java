@@ -2,12 +2,16 @@ package ha;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every phase script and the driver share: where the cluster is and how long to wait. */
 public final class CommonOptions {
     public enum TargetKind { kube, local }
+
+    /** The options below that only the Kubernetes target reads (--help lists them in their own group). */
+    public static final Set<String> KUBERNETES_OPTIONS = Set.of("--context", "--namespace", "--release", "--chart");
 
     @Option(names = "--target", paramLabel = "KIND",
             description = "kube: the chart's release on a Kubernetes cluster (default). local: ArcadeDB server processes on this machine.")
