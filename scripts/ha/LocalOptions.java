@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * pods. Ignored by the Kubernetes target.
  */
 public final class LocalOptions {
-    /** The class ArcadeDB's distribution starts (reference: arcadedb-local-processes.md). */
+    /** The main class ArcadeDB's distribution starts its server with. */
     public static final String ARCADEDB_MAIN_CLASS = "com.arcadedb.server.ArcadeDBServer";
     /** System property that overrides the main class, like the hidden option does. */
     public static final String MAIN_CLASS_PROPERTY = "ha.local.mainClass";

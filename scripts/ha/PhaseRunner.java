@@ -55,6 +55,7 @@ public final class PhaseRunner {
                 report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) before it finished");
             }
             target.close();
+            report.write();
         }, "ha-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
@@ -65,6 +66,7 @@ public final class PhaseRunner {
         } finally {
             finished.set(true);
             target.close();
+            report.write();
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {

@@ -225,6 +225,9 @@ public final class RunReport {
             s.append("  diagnostics/events.txt                 Kubernetes events, oldest first (pods killed, probes failing)\n");
             s.append("  diagnostics/                           pod YAML, StatefulSet and volume claims, helm values and manifest\n");
         }
+        if (Files.isDirectory(dir.resolve("node-logs"))) {
+            s.append("  node-logs/<node>/server*.log           every local server's output, each incarnation (copied at the end)\n");
+        }
         s.append("  report.json / junit.xml                every phase with its status, time, message and figures\n");
         return s.toString();
     }
