@@ -56,6 +56,8 @@ java_exec=java
 export JBANG_RUNTIME_SHELL=bash
 if [[ -t 0 ]]; then export JBANG_STDIN_NOTTY=false; else export JBANG_STDIN_NOTTY=true; fi
 export JBANG_LAUNCH_CMD="$0"
+# The suite resolves its default folders (build/, charts/arcadedb, .tools/) against this repository.
+export HA_PROJECT_ROOT="${HA_PROJECT_ROOT:-$(cd "$lib/../../.." && pwd)}"
 # shellcheck disable=SC2086
 output=$("$java_exec" ${JBANG_JAVA_OPTIONS:-} -classpath "$lib/*" dev.jbang.Main "$@")
 rc=$?
@@ -64,6 +66,25 @@ rc=$?
 exit "$rc"
 LAUNCHER
   chmod +x "$TOOLS/bin/jbang"
+}
+
+# `jbang app install` puts commands into $JBANG_DIR/bin; their wrappers run `exec jbang …`, so a launcher
+# named jbang goes there too (never over a jbang that is not ours). With that folder on PATH, JBang also
+# leaves ~/.bashrc and ~/.zshrc alone (it edits them only when its bin folder is not on PATH).
+install_app_launcher() {
+  local bin="$JBANG_DIR/bin"
+  mkdir -p "$bin"
+  if [[ -e "$bin/jbang" ]] && ! grep -q 'written by ci/bootstrap.sh' "$bin/jbang"; then
+    say "leaving $bin/jbang alone (not ours); installed commands will run the jbang on PATH"
+    return 0
+  fi
+  cat >"$bin/jbang.tmp" <<APP_LAUNCHER
+#!/usr/bin/env bash
+# written by ci/bootstrap.sh: the jbang that commands installed with \`jbang app install\` run
+export JBANG_DIR="\${JBANG_DIR:-$JBANG_DIR}"
+exec "$TOOLS/bin/jbang" "\$@"
+APP_LAUNCHER
+  chmod +x "$bin/jbang.tmp" && mv "$bin/jbang.tmp" "$bin/jbang"
 }
 
 # helm goes into its own folder, put on PATH only when the helm already on PATH does not fit,
@@ -135,6 +156,8 @@ bootstrap_main() {
   install_helm
   if $lint; then install_actionlint; install_shellcheck; fi
   export JBANG_DIR="${JBANG_DIR:-$TOOLS/jbang-home}"
+  install_app_launcher
+  case ":$PATH:" in *":$JBANG_DIR/bin:"*) ;; *) export PATH="$JBANG_DIR/bin:$PATH" ;; esac
   if ARCADEDB_SERVER_JAVA=$(find_server_java); then export ARCADEDB_SERVER_JAVA; else unset ARCADEDB_SERVER_JAVA; fi
 }
 

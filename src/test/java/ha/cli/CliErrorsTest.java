@@ -60,6 +60,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyHelpNamesTheEnvironmentItReads() {
+        ha.Log.redirect(System.out, System.err);
+        assertEquals(0, Cli.execute(new HaHealth(), "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("  HA_ROOT_PASSWORD      --target local: the servers' root password"), help);
+        assertTrue(help.contains("way it is kept in <work dir>/root-password (mode\n                        0600) and never printed."), help);
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, run(new ArcadedbHa(), "--bogus"));
         assertEquals("error: Unknown option: '--bogus'", errorLine());
@@ -124,8 +133,27 @@ class CliErrorsTest {
         assertEquals(1, run(new HaHealth()));
         assertTrue(errorLine().startsWith("error: cannot reach the Kubernetes API server at http://127.0.0.1:9/ (context gone):"), err.toString());
         String report = Files.readString(tmp.resolve("reports/report.json"));
-        assertTrue(report.contains("\"status\" : \"failed\""), report);
+        assertTrue(report.contains("\"status\" : \"error\""), report);
         assertTrue(report.contains("could not use the cluster: cannot reach the Kubernetes API server"), report);
+        String junit = Files.readString(tmp.resolve("reports/junit.xml"));
+        assertTrue(junit.contains("errors=\"1\""), "CI must see an error, not phases merely skipped: " + junit);
+        assertTrue(junit.contains("<testcase classname=\"arcadedb-ha\" name=\"start\" time=\"0.000\">\n      <error message=\"could not use the cluster:"
+                + " cannot reach the Kubernetes API server"), junit);
+        assertTrue(Files.readString(tmp.resolve("reports/summary.txt")).contains("The run could not start: could not use the cluster"));
+    }
+
+    @Test
+    void aClusterThatCannotLoseANodeIsRefusedUnlessAllowed() {
+        assertEquals(2, run(new ArcadedbHa(), "--target", "local", "--nodes", "2"));
+        assertEquals("error: --nodes 2 cannot keep a Raft majority when a node is lost (that needs 3 or more); "
+                + "pass --allow-small-cluster to run on 2 nodes anyway", errorLine());
+    }
+
+    @Test
+    void aRejectedCommandLineLeavesNoReports() {
+        assertEquals(2, run(new ArcadedbHa(), "--target", "local", "--nodes", "0"));
+        assertTrue(errorLine().startsWith("error: --nodes must be at least"), err.toString());
+        assertTrue(!Files.exists(tmp.resolve("reports")), "a usage error writes no junit.xml that CI could read as all skipped");
     }
 
     @Test

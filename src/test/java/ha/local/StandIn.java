@@ -73,6 +73,7 @@ final class StandIn {
     static LocalOptions options(Path workDir, int nodes) {
         LocalOptions o = new LocalOptions();
         o.nodes = nodes;
+        o.allowSmallCluster = nodes < 3;
         o.workDir = workDir;
         o.arcadedbHome = home();
         o.serverJava = java();
