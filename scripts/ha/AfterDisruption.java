@@ -148,7 +148,14 @@ public final class AfterDisruption {
             Log.step("no database '%s' to verify %s", db, after);
             return;
         }
-        JsonNode result = client.verify(db).path("result");
+        JsonNode result;
+        try {
+            result = client.verify(db).path("result");
+        } catch (ArcadeClient.NodeUnreachableException e) {
+            throw new PhaseFailure("expected the leader " + leader.name() + " to answer POST /api/v1/cluster/verify/" + db + " " + after
+                    + ", saw no answer (" + e.getMessage() + "); the leader verifies by calling every peer's HTTP address, so a "
+                    + "wrong peer address makes it wait on itself");
+        }
         Map<String, Node> expected = new java.util.LinkedHashMap<>();
         for (Node node : target.nodes()) {
             if (!node.equals(leader)) {
