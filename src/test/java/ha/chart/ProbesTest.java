@@ -82,9 +82,18 @@ class ProbesTest {
         assertEquals(!probe.equals("readiness"), c.getReadinessProbe() != null);
     }
 
+    /** A member whose HA plugin failed, or that is not caught up, must not count as Ready for an HA install. */
     @Test
-    void haAwareReadinessIsOffByDefault() {
+    void haAwareReadinessIsOnByDefaultForHa() {
         Map<String, String> s = render(set()).settings();
+        assertEquals("true", s.get("arcadedb.server.readinessRequiresHA"));
+        assertEquals("100", s.get("arcadedb.server.readinessHAMaxLag"));
+        assertEquals("true", s.get("arcadedb.ha.enabled"), "the server gates readiness only with an explicit ha.enabled");
+    }
+
+    @Test
+    void haAwareReadinessCanBeTurnedOff() {
+        Map<String, String> s = render(set("ha.readinessRequiresHA", "false")).settings();
         assertFalse(s.containsKey("arcadedb.server.readinessRequiresHA"));
         assertFalse(s.containsKey("arcadedb.server.readinessHAMaxLag"));
     }
@@ -103,10 +112,10 @@ class ProbesTest {
     }
 
     @Test
-    void haAwareReadinessWithoutHaIsNotPassedAndNotesSaySo() {
+    void haAwareReadinessWithoutHaIsNotPassed() {
         Map<String, String> values = set("replicaCount", "1", "ha.readinessRequiresHA", "true");
         assertFalse(render(values).settings().containsKey("arcadedb.server.readinessRequiresHA"));
-        assertTrue(notes(values).contains("ha.readinessRequiresHA has no effect while HA is off"));
+        assertFalse(notes(values).contains("WARNING"), "the default is no mistake on a single server");
     }
 
     @Test
