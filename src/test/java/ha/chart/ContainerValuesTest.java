@@ -118,10 +118,11 @@ class ContainerValuesTest {
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"snapshotThreshold,-5", "logPurgeGap,ten", "replicationLagWarning,2.5"})
-    void haTuningMustBeWholeNumbers(String key, String value) {
+    @CsvSource({"snapshotThreshold,-5,'minimum: got -5, want 0'", "logPurgeGap,ten,'does not match pattern'",
+            "replicationLagWarning,2.5,'got number, want null or integer or string'"})
+    void haTuningMustBeWholeNumbers(String key, String value, String message) {
         String err = failure(set(), "ha:\n  " + key + ": " + value + "\n");
-        assertTrue(err.contains("ha." + key + " must be a whole number >= 0"), err);
+        assertTrue(err.contains("at '/ha/" + key + "': ") && err.contains(message), err);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Liveness, readiness and startup probes, and the opt-in HA-aware readiness. */
@@ -126,9 +127,9 @@ class ProbesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "abc", "1.5"})
-    void aNegativeOrNonIntegerMaxLagIsRefused(String lag) {
+    @CsvSource(delimiter = '|', value = {"-1|minimum: got -1, want 0", "abc|'abc' does not match pattern", "1.5|got number, want integer or string"})
+    void aNegativeOrNonIntegerMaxLagIsRefused(String lag, String message) {
         String err = failure(set(), "ha:\n  readinessRequiresHA: true\n  readinessHAMaxLag: " + lag + "\n");
-        assertTrue(err.contains("ha.readinessHAMaxLag must be a whole number >= 0"), err);
+        assertTrue(err.contains("at '/ha/readinessHAMaxLag': " + message), err);
     }
 }
