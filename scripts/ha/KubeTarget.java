@@ -300,10 +300,15 @@ public final class KubeTarget implements Target {
         }
     }
 
+    /** Waits for the rollout; when it times out, the failure quotes the HA plugin error of any pod whose log has one. */
     @Override
     public void awaitRollout(Duration timeout) {
-        Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
-                () -> Rollout.of(statefulSet()), Rollout::done);
+        try {
+            Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
+                    () -> Rollout.of(statefulSet()), Rollout::done);
+        } catch (Wait.WaitTimeoutException e) {
+            throw HaPluginErrors.explain(this, e);
+        }
     }
 
     @Override
