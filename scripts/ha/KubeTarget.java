@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.Config;
@@ -22,18 +21,18 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
  * The chart's release on a Kubernetes cluster. Nodes are the StatefulSet's pods, reached through a
- * {@link PortForwardPool}; the root password is read from the Secret that the StatefulSet's
- * {@code arcadedb.server.rootPassword} env entry names.
+ * {@link PortForwardPool}; the root password is read from the Secret that the pod sees as the file named by
+ * {@code -Darcadedb.server.rootPasswordPath} (see {@link SecretFiles}).
  */
 public final class KubeTarget implements Target {
     public static final String CONTAINER = "arcadedb";
     public static final String PASSWORD_ENV = "arcadedb.server.rootPassword";
+    public static final String PASSWORD_FILE_SETTING = "arcadedb.server.rootPasswordPath";
     private static final Duration POLL = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
@@ -172,26 +171,20 @@ public final class KubeTarget implements Target {
     }
 
     private String readPassword(StatefulSet sts, Container container) {
-        SecretKeySelector ref = container.getEnv() == null ? null : container.getEnv().stream()
-                .filter(e -> PASSWORD_ENV.equals(e.getName()) && e.getValueFrom() != null)
-                .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst().orElse(null);
-        if (ref == null) {
-            throw new SuiteException("StatefulSet " + sts.getMetadata().getName() + " has no env entry " + PASSWORD_ENV
-                    + " from a Secret; is it installed by this chart?");
-        }
-        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        SecretFiles.SecretKey ref = SecretFiles.find(sts, container, PASSWORD_FILE_SETTING, settings.get(PASSWORD_FILE_SETTING), "root password");
+        Secret secret = client.secrets().inNamespace(namespace).withName(ref.secretName()).get();
         if (secret == null) {
-            throw new SuiteException("the Secret '" + ref.getName() + "' named by StatefulSet " + sts.getMetadata().getName()
+            throw new SuiteException("the Secret '" + ref.secretName() + "' named by StatefulSet " + sts.getMetadata().getName()
                     + " for the root password is missing in namespace '" + namespace + "'");
         }
         String value = null;
-        if (secret.getData() != null && secret.getData().get(ref.getKey()) != null) {
-            value = new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+        if (secret.getData() != null && secret.getData().get(ref.key()) != null) {
+            value = new String(Base64.getDecoder().decode(secret.getData().get(ref.key())), StandardCharsets.UTF_8);
         } else if (secret.getStringData() != null) {
-            value = secret.getStringData().get(ref.getKey());
+            value = secret.getStringData().get(ref.key());
         }
         if (value == null || value.isEmpty()) {
-            throw new SuiteException("the Secret '" + ref.getName() + "' has no value under key '" + ref.getKey() + "'");
+            throw new SuiteException("the Secret '" + ref.secretName() + "' has no value under key '" + ref.key() + "'");
         }
         return value;
     }
@@ -307,10 +300,15 @@ public final class KubeTarget implements Target {
         }
     }
 
+    /** Waits for the rollout; when it times out, the failure quotes the HA plugin error of any pod whose log has one. */
     @Override
     public void awaitRollout(Duration timeout) {
-        Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
-                () -> Rollout.of(statefulSet()), Rollout::done);
+        try {
+            Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
+                    () -> Rollout.of(statefulSet()), Rollout::done);
+        } catch (Wait.WaitTimeoutException e) {
+            throw HaPluginErrors.explain(this, e);
+        }
     }
 
     @Override

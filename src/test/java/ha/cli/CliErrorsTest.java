@@ -166,6 +166,37 @@ class CliErrorsTest {
         }
     }
 
+    /** A StatefulSet of the chart before the Secret-file design (password in a dotted env name) is named, not guessed at. */
+    @Test
+    void aStatefulSetWithoutThePasswordFileIsOneLine() throws Exception {
+        try (MockKube kube = MockKube.builder(NoBackend.INSTANCE).start()) {
+            kube.client().apps().statefulSets().withName(kube.statefulSetName()).edit(s -> {
+                s.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()
+                        .removeIf(a -> a.startsWith("-Darcadedb.server.rootPasswordPath="));
+                return s;
+            });
+            System.setProperty("kubeconfig", kube.kubeconfig().toString());
+            assertEquals(1, run(new HaHealth()));
+            assertEquals("error: StatefulSet test-arcadedb passes no -Darcadedb.server.rootPasswordPath=<file> argument for the"
+                    + " root password; is it installed by this chart (the version that mounts the Secret as a file)?", errorLine());
+        }
+    }
+
+    @Test
+    void aPasswordFileOutsideEveryMountIsOneLine() throws Exception {
+        try (MockKube kube = MockKube.builder(NoBackend.INSTANCE).start()) {
+            kube.client().apps().statefulSets().withName(kube.statefulSetName()).edit(s -> {
+                s.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts()
+                        .removeIf(m -> m.getName().equals("root-password"));
+                return s;
+            });
+            System.setProperty("kubeconfig", kube.kubeconfig().toString());
+            assertEquals(1, run(new HaHealth()));
+            assertEquals("error: StatefulSet test-arcadedb reads the root password from /run/secrets/arcadedb/root/password,"
+                    + " but no volume is mounted over that path in container arcadedb", errorLine());
+        }
+    }
+
     @Test
     void aMissingReleaseSaysHowToFixIt() throws Exception {
         try (MockKube kube = MockKube.builder(NoBackend.INSTANCE).start()) {
