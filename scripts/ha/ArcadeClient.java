@@ -122,6 +122,17 @@ public final class ArcadeClient {
         return rows(ok("POST", "/api/v1/query/" + database, sqlBody(sql, params), DEFAULT_TIMEOUT));
     }
 
+    /** Result rows with the answering node's {@code X-ArcadeDB-Commit-Index} (its last applied Raft index; null if absent). */
+    public record Answer(List<JsonNode> rows, Long appliedIndex) {
+    }
+
+    /** As {@link #query(String, String, Map)}, with the answering node's applied index. */
+    public Answer queryWithIndex(String database, String sql, Map<String, Object> params) {
+        HttpResponse<String> response = okResponse("POST", "/api/v1/query/" + database, sqlBody(sql, params), DEFAULT_TIMEOUT,
+                null, Map.of());
+        return new Answer(rows(response.body()), response.headers().firstValue(COMMIT_INDEX).map(ArcadeClient::parseIndex).orElse(null));
+    }
+
     /**
      * A read with an explicit consistency ({@code eventual}, {@code read_your_writes}, {@code linearizable}) and,
      * when {@code readAfter} is not null, the bookmark {@code X-ArcadeDB-Read-After} (reference §6.5).

@@ -306,10 +306,19 @@ public final class Checker {
 
     /** One poll of the settling read. */
     private record Poll(ClusterOps.Views views, String leaderName, String health, boolean followersHealthy,
-                        Map<String, List<String>> markers, Map<String, String> unread, int stableFor) {
+                        Map<String, List<String>> markers, Map<String, String> unread, Map<String, Long> applied, int stableFor) {
         boolean settled() {
             return views.all().stream().allMatch(ClusterOps.View::answered) && leaderName != null
-                    && followersHealthy && unread.isEmpty() && stableFor >= STABLE_POLLS;
+                    && followersHealthy && unread.isEmpty() && caughtUp() && stableFor >= STABLE_POLLS;
+        }
+
+        /**
+         * Every node has applied the same Raft index (where the server reports it). HEALTHY alone is not enough: it
+         * allows a lag of up to arcadedb.ha.replicationLagWarning entries, and on 26.8.1 a restarted follower stayed
+         * HEALTHY for seconds while it lacked rows it applied later.
+         */
+        boolean caughtUp() {
+            return applied.values().stream().filter(java.util.Objects::nonNull).distinct().count() <= 1;
         }
 
         @Override
@@ -318,14 +327,16 @@ public final class Checker {
             markers.forEach((n, m) -> sizes.put(n, m.size()));
             unread.forEach(sizes::put);
             return views + ", leader " + (leaderName == null ? "not agreed" : leaderName) + ", followers " + health
-                    + ", rows " + sizes + ", unchanged for " + stableFor + " poll" + (stableFor == 1 ? "" : "s");
+                    + ", rows " + sizes + ", applied index " + applied + ", unchanged for " + stableFor + " poll"
+                    + (stableFor == 1 ? "" : "s");
         }
     }
 
     /**
      * Polls (through {@link Wait}) until the cluster has settled: every node answers, all name the same
-     * leader, the leader reports every follower HEALTHY where the version reports replicaStatus, and every
-     * node's marker list is unchanged over 3 consecutive polls. Then reads every node once more and checks
+     * leader, the leader reports every follower HEALTHY where the version reports replicaStatus, every node
+     * reports the same applied Raft index with its read (X-ArcadeDB-Commit-Index), and every node's marker
+     * list is unchanged over 3 consecutive polls. Then reads every node once more and checks
      * {@code history.ops()} whose marker {@code inScope} accepts (rows of earlier phases are then expected),
      * explained by the events of {@code phase}. If not settled by the deadline it still checks with the last
      * reads and says so in the message, with what was last seen; a node never read counts as holding no
@@ -346,7 +357,7 @@ public final class Checker {
         String note = null;
         try {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            Wait.until("the cluster to settle (one leader, followers healthy, every node's rows unchanged over "
+            Wait.until("the cluster to settle (one leader, followers healthy, one applied index, every node's rows unchanged over "
                             + STABLE_POLLS + " polls) before checking " + phase, SETTLE_POLL, left,
                     () -> {
                         Poll p = poll(target, cluster, rows, withHealth, previous.get(), lastRead);
@@ -410,9 +421,12 @@ public final class Checker {
         }
         Map<String, List<String>> markers = new TreeMap<>();
         Map<String, String> unread = new TreeMap<>();
+        Map<String, Long> applied = new TreeMap<>();
         for (Node node : target.nodes()) {
             try {
-                List<String> list = new ArrayList<>(rows.markerList(node));
+                Rows.MarkerRead read = rows.markerRead(node);
+                applied.put(node.name(), read.appliedIndex());
+                List<String> list = new ArrayList<>(read.markers());
                 Collections.sort(list);
                 markers.put(node.name(), list);
                 lastRead.put(node.name(), list);
@@ -422,6 +436,6 @@ public final class Checker {
         }
         int stable = previous != null && previous.unread().isEmpty() && unread.isEmpty()
                 && previous.markers().equals(markers) ? previous.stableFor() + 1 : 1;
-        return new Poll(views, leaderName, health, healthy, markers, unread, stable);
+        return new Poll(views, leaderName, health, healthy, markers, unread, applied, stable);
     }
 }
