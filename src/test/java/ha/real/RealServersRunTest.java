@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -133,7 +134,7 @@ class RealServersRunTest {
         List<String> healed = reportedMissing.stream().filter(m -> !absent.containsKey(m)).toList();
         StringBuilder phaseLine = new StringBuilder();
         phases.values().forEach(p -> phaseLine.append(' ').append(p.path("name").asText()).append('=').append(p.path("status").asText()));
-        String head = String.format(java.util.Locale.ROOT, "11 phases on 3 real ArcadeDB servers (%s) in %.0f s, exit %d:%s; failover: %s, "
+        String head = String.format(Locale.ROOT, "11 phases on 3 real ArcadeDB servers (%s) in %.0f s, exit %d:%s; failover: %s, "
                         + "new leader %s (restarted node re-elected: %s); snapshot install: %s", home.get(), seconds, run.exitCode(),
                 phaseLine, figures.path("failover.election time").asText(), figures.path("failover.new leader").asText(),
                 figures.path("failover.restarted node re-elected").asText(), figures.path("snapshot-recovery.snapshot install").asText("-"));
