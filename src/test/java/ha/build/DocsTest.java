@@ -16,6 +16,17 @@ class DocsTest {
     private static final Path ROOT = DependencyAlignmentTest.ROOT;
     private static final List<String> ABSENT_SOURCES = List.of("reference notes", "design card", "reference §", "the reference doc");
 
+    /** A reader without Docker must find their way on the first screen too, with what each way needs. */
+    @Test
+    void theReadmeShowsBothWaysOnItsFirstScreen() throws IOException {
+        List<String> lines = Files.readAllLines(ROOT.resolve("README.md"));
+        String first = String.join("\n", lines.subList(0, Math.min(24, lines.size())));
+        for (String needed : List.of("ci/integration-test.sh --kind", "Needs kind", "Docker",
+                "ci/integration-test.sh --target local --arcadedb-home", "unpacked ArcadeDB distribution", "JDK 21+")) {
+            org.junit.jupiter.api.Assertions.assertTrue(first.contains(needed), "first screen of the README says '" + needed + "':\n" + first);
+        }
+    }
+
     @Test
     void noDocCitesADocumentOutsideTheRepository() throws IOException {
         List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md")));

@@ -179,9 +179,6 @@ class IntegrationScriptTest {
                 "--report-dir", "--run-id", "--nodes", "-h", "--help", "-V", "--version");
         java.util.Set<String> driver = new java.util.TreeSet<>();
         for (picocli.CommandLine.Model.OptionSpec o : new picocli.CommandLine(new ha.scripts.ArcadedbHa()).getCommandSpec().options()) {
-            if (o.hidden()) {
-                continue;
-            }
             for (String name : o.names()) {
                 if (!ownedByTheScript.contains(name)) {
                     driver.add(name);

@@ -19,12 +19,9 @@ class PhaseAloneTest {
     @Test
     void readAloneOnAFreshClusterWritesTheRowItReadsBack() {
         try (KubeSim cluster = KubeSim.builder().start()) {
-            long t0 = System.nanoTime();
             PhaseResult read = Scenario.runOne(cluster, reports, Duration.ofSeconds(20), new HaRead());
             assertEquals(PhaseResult.Status.passed, read.status(), read.message());
             assertEquals(1, read.figures().get("rows checked per node"));
-            assertEquals(true, Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(15)) < 0,
-                    "no wait for a row that nobody writes");
         }
     }
 }
