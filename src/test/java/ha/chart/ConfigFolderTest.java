@@ -39,7 +39,7 @@ class ConfigFolderTest {
                 () -> assertEquals(r.container().getImage(), seed.getImage(), "the files come from the server's own image"),
                 () -> assertEquals(r.container().getImagePullPolicy(), seed.getImagePullPolicy()),
                 () -> assertEquals(List.of("sh", "-c"), command.subList(0, 2)),
-                () -> assertTrue(command.get(2).contains("cp -R -n \"$1\"/. \"$2\"/"), "copies what is missing only: " + command.get(2)),
+                () -> assertTrue(command.get(2).contains("[ -e \"$2/${f##*/}\" ] || cp -R \"$f\" \"$2\"/"), "copies what is missing only: " + command.get(2)),
                 () -> assertEquals(List.of("seed-config", "/home/arcadedb/config", "/seed/config"), command.subList(3, 6),
                         "paths are plain arguments, not inside the script"),
                 () -> assertTrue(seed.getArgs() == null || seed.getArgs().isEmpty()),
