@@ -879,6 +879,55 @@ final class RaftNode {
         }
     }
 
+    /** A follower asks the leader for its commit index before a linearizable read (Ratis' ReadIndex). */
+    ObjectNode onReadIndex(JsonNode req) {
+        lock.lock();
+        try {
+            ObjectNode out = Json.MAPPER.createObjectNode().put("leader", role == Role.LEADER);
+            return role == Role.LEADER ? out.put("commit", commit) : out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The index a linearizable read must wait for: the leader's commit index, asked over the Raft port when this
+     * node is a follower; null when no leader answers.
+     */
+    Long readIndex() {
+        String address;
+        lock.lock();
+        try {
+            if (role == Role.LEADER) {
+                return commit;
+            }
+            String id = leaderId;
+            address = id == null ? null : config.stream().filter(m -> m.id().equals(id)).map(Member::address).findFirst().orElse(null);
+        } finally {
+            lock.unlock();
+        }
+        JsonNode answer = address == null ? null : post(address, "/raft/read-index", Json.MAPPER.createObjectNode(), Duration.ofSeconds(2));
+        return answer != null && answer.path("leader").asBoolean() ? answer.path("commit").asLong() : null;
+    }
+
+    /** Waits until this node applied {@code index}; false when {@code waitMillis} ran out first. */
+    boolean awaitApplied(long index, long waitMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+            while (applied < index) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The index of the last entry this node applied: what its answers carry as X-ArcadeDB-Commit-Index. */
     long appliedIndex() {
         lock.lock();

@@ -194,6 +194,7 @@ public final class StandInServer {
                 case "/raft/vote" -> raft.onVote(body);
                 case "/raft/append" -> raft.onAppend(body);
                 case "/raft/timeout-now" -> raft.onTimeoutNow(body);
+                case "/raft/read-index" -> raft.onReadIndex(body);
                 default -> null;
             };
             send(ex, answer == null ? new Answer(404, "{}") : Answer.json(200, answer));
@@ -354,8 +355,11 @@ public final class StandInServer {
             throw new ApiError(400, "Cannot execute command", "java.lang.IllegalArgumentException",
                     "The stand-in server only runs SQL, not " + language);
         }
-        StateMachine.Statement statement = raft.parse(URLDecoder.decode(database, StandardCharsets.UTF_8), body.path("command").asText(),
-                body.path("params"));
+        String db = URLDecoder.decode(database, StandardCharsets.UTF_8);
+        StateMachine.Statement statement = raft.parse(db, body.path("command").asText(), body.path("params"));
+        if (!statement.write() && awaitReadConsistency(ex)) {
+            statement = raft.parse(db, body.path("command").asText(), body.path("params"));
+        }
         if (statement.write() && query) {
             throw new ApiError(400, "Query is not idempotent", "com.arcadedb.exception.QueryNotIdempotentException",
                     "Query '" + body.path("command").asText() + "' is not idempotent");
@@ -372,6 +376,45 @@ public final class StandInServer {
         out.set("result", rows);
         out.put("limit", -1).put("returned", rows.size()).put("truncated", false);
         return Answer.json(200, out);
+    }
+
+    /**
+     * A read on a follower waits when the client asks (reference §6.5): for the bookmark
+     * {@code X-ArcadeDB-Read-After} (or its legacy alias {@code X-ArcadeDB-Commit-Index}) to be applied here, and with
+     * {@code X-ArcadeDB-Read-Consistency: linearizable} for the leader's commit index. True when it waited.
+     */
+    private boolean awaitReadConsistency(HttpExchange ex) throws Exception {
+        if (raft.isLeader()) {
+            return false;
+        }
+        long waitFor = -1;
+        String after = ex.getRequestHeaders().getFirst("X-ArcadeDB-Read-After");
+        if (after == null) {
+            after = ex.getRequestHeaders().getFirst("X-ArcadeDB-Commit-Index");
+        }
+        if (after != null) {
+            try {
+                waitFor = Long.parseLong(after.trim());
+            } catch (NumberFormatException ignored) {
+                // not a bookmark: read as eventual
+            }
+        }
+        if ("linearizable".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-ArcadeDB-Read-Consistency"))) {
+            Long leaderCommit = raft.readIndex();
+            if (leaderCommit == null) {
+                throw new ApiError(503, "Cannot execute command", "com.arcadedb.exception.NeedRetryException",
+                        "No leader answered the read index request");
+            }
+            waitFor = Math.max(waitFor, leaderCommit);
+        }
+        if (waitFor < 0) {
+            return false;
+        }
+        if (!raft.awaitApplied(waitFor, forwardWaitMs)) {
+            throw new ApiError(503, "Cannot execute command", "com.arcadedb.exception.NeedRetryException",
+                    "Index " + waitFor + " not applied within " + forwardWaitMs + " ms");
+        }
+        return true;
     }
 
     private Answer serverCommand(HttpExchange ex, String text) throws Exception {
