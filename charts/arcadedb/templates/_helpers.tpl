@@ -50,10 +50,29 @@ app.kubernetes.io/part-of: arcadedb
 {{- end -}}
 {{- end -}}
 
+{{/* Name of the chart's own Secret (generated password and/or cluster token). */}}
+{{- define "arcadedb.generatedSecretName" -}}
+{{- printf "%s-credentials" (include "arcadedb.fullname" .) -}}
+{{- end -}}
+
 {{/* Name of the Secret holding the root password (generated or auth.existingSecret). */}}
 {{- define "arcadedb.secretName" -}}
-{{- default (printf "%s-credentials" (include "arcadedb.fullname" .)) .Values.auth.existingSecret -}}
+{{- default (include "arcadedb.generatedSecretName" .) .Values.auth.existingSecret -}}
 {{- end -}}
+
+{{/* Name of the Secret holding the Raft cluster token (generated or auth.clusterToken.existingSecret). */}}
+{{- define "arcadedb.clusterTokenSecretName" -}}
+{{- default (include "arcadedb.generatedSecretName" .) .Values.auth.clusterToken.existingSecret -}}
+{{- end -}}
+
+{{/*
+Where the Secrets are mounted. The server reads each file once at start: the password only while it
+has no users file yet, the token on every start.
+*/}}
+{{- define "arcadedb.rootPasswordDir" -}}/run/secrets/arcadedb/root{{- end -}}
+{{- define "arcadedb.rootPasswordFile" -}}{{ include "arcadedb.rootPasswordDir" . }}/password{{- end -}}
+{{- define "arcadedb.clusterTokenDir" -}}/run/secrets/arcadedb/cluster{{- end -}}
+{{- define "arcadedb.clusterTokenFile" -}}{{ include "arcadedb.clusterTokenDir" . }}/token{{- end -}}
 
 {{- define "arcadedb.image" -}}
 {{- $repo := .Values.image.repository -}}
@@ -139,6 +158,9 @@ Call with (list "value.path" $value).
 {{/* Settings the chart sets itself, with the value to use instead of extraSettings. */}}
 {{- define "arcadedb.managedSettings" -}}
 arcadedb.server.rootPassword: "the Secret named by auth.existingSecret (the password must never be a process argument)"
+arcadedb.server.rootPasswordPath: "auth.existingSecret and auth.secretKey: the chart mounts that Secret and passes its file"
+arcadedb.ha.clusterToken: "the Secret named by auth.clusterToken.existingSecret (the token must never be a process argument)"
+arcadedb.ha.clusterTokenPath: "auth.clusterToken.existingSecret and auth.clusterToken.secretKey: the chart mounts that Secret and passes its file"
 arcadedb.server.name: "nothing: it is always the pod name"
 arcadedb.server.rootPath: "nothing: the chart fixes the paths the volumes are mounted at"
 arcadedb.server.databaseDirectory: "nothing: the chart fixes the paths the volumes are mounted at"
@@ -231,6 +253,21 @@ template or lint stops here with a message that says why and which value to chan
 {{- if not (regexMatch "^[-._a-zA-Z0-9]+$" (toString .Values.auth.secretKey)) -}}
 {{- fail (printf "auth.secretKey %q is not a valid Secret key (letters, digits, '-', '_' and '.')." (toString .Values.auth.secretKey)) -}}
 {{- end -}}
+{{- if not (regexMatch "^[-._a-zA-Z0-9]+$" (toString .Values.auth.clusterToken.secretKey)) -}}
+{{- fail (printf "auth.clusterToken.secretKey %q is not a valid Secret key (letters, digits, '-', '_' and '.')." (toString .Values.auth.clusterToken.secretKey)) -}}
+{{- end -}}
+{{- if eq (include "arcadedb.secretName" .) (include "arcadedb.clusterTokenSecretName" .) -}}
+{{- $tokenKey := toString .Values.auth.clusterToken.secretKey -}}
+{{- if eq $tokenKey (toString .Values.auth.secretKey) -}}
+{{- fail (printf "auth.clusterToken.secretKey and auth.secretKey are both %q in Secret %s: the cluster token must not be the root password; use another key." $tokenKey (include "arcadedb.secretName" .)) -}}
+{{- end -}}
+{{- if and (not .Values.auth.existingSecret) (eq $tokenKey "username") -}}
+{{- fail "auth.clusterToken.secretKey must not be \"username\": the generated Secret holds the root user name under that key." -}}
+{{- end -}}
+{{- end -}}
+{{- if not .Values.podSecurityContext.fsGroup -}}
+{{- fail "podSecurityContext.fsGroup must be set: the password and token files are mounted with mode 0440 (owner root, group fsGroup), so only the server's group can read them." -}}
+{{- end -}}
 {{- if not (has (toString .Values.podAntiAffinityPreset) (list "soft" "hard" "none")) -}}
 {{- fail (printf "podAntiAffinityPreset must be soft, hard or none, got %q." (toString .Values.podAntiAffinityPreset)) -}}
 {{- end -}}
@@ -244,8 +281,8 @@ template or lint stops here with a message that says why and which value to chan
 {{- end -}}
 {{- end -}}
 {{- range .Values.extraEnv -}}
-{{- if eq (toString .name) "arcadedb.server.rootPassword" -}}
-{{- fail "extraEnv must not set arcadedb.server.rootPassword: the chart passes the root password from its Secret; to choose the password, create a Secret and name it in auth.existingSecret." -}}
+{{- if has (toString .name) (list "arcadedb.server.rootPassword" "arcadedb.ha.clusterToken") -}}
+{{- fail (printf "extraEnv must not set %s: the chart passes it to the server as a file from a Secret (a dotted variable never reaches the server through bin/server.sh); to choose the value, create a Secret and name it in auth.existingSecret or auth.clusterToken.existingSecret." (toString .name)) -}}
 {{- end -}}
 {{- if eq (toString .name) "HOSTNAME" -}}
 {{- fail "extraEnv must not set HOSTNAME: the chart sets it to the pod name, which is the ArcadeDB server name and selects the pod's own entry in the Raft server list." -}}
@@ -286,6 +323,7 @@ template or lint stops here with a message that says why and which value to chan
 {{- $args = append $args "-Darcadedb.server.rootPath=/home/arcadedb" -}}
 {{- $args = append $args "-Darcadedb.server.databaseDirectory=/home/arcadedb/databases" -}}
 {{- $args = append $args "-Darcadedb.server.logsDirectory=/home/arcadedb/log" -}}
+{{- $args = append $args (printf "-Darcadedb.server.rootPasswordPath=%s" (include "arcadedb.rootPasswordFile" .)) -}}
 {{- $args = append $args (printf "-Darcadedb.server.httpIncomingPort=%d" (int .Values.service.http.port)) -}}
 {{- $args = append $args (printf "-Darcadedb.server.mode=%s" .Values.server.mode) -}}
 {{- if .Values.server.dumpConfigAtStartup -}}
@@ -314,6 +352,7 @@ template or lint stops here with a message that says why and which value to chan
 {{- $args = append $args (printf "-Darcadedb.ha.raftPort=%d" (int .Values.service.raft.port)) -}}
 {{- $args = append $args (printf "-Darcadedb.ha.clusterName=%s" .Values.ha.clusterName) -}}
 {{- $args = append $args "-Darcadedb.ha.raftStorageDirectory=/home/arcadedb/raft" -}}
+{{- $args = append $args (printf "-Darcadedb.ha.clusterTokenPath=%s" (include "arcadedb.clusterTokenFile" .)) -}}
 {{- range $name := list "snapshotThreshold" "logPurgeGap" "replicationLagWarning" -}}
 {{- $v := index $.Values.ha $name -}}
 {{- if and (not (kindIs "invalid" $v)) (ne (toString $v) "") -}}

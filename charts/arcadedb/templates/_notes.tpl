@@ -23,10 +23,6 @@ would ({{ sub $members (include "arcadedb.quorum" . | int) }}), while every writ
 
 WARNING: ha.allowTwoReplicas=true: a two-member group has no fault tolerance. Losing either pod stops all writes.
 {{- end }}
-{{- if and .Values.ha.readinessRequiresHA (not $ha) }}
-
-WARNING: ha.readinessRequiresHA has no effect while HA is off; it was not passed to the server.
-{{- end }}
 {{- if and $ha (not .Values.persistence.enabled) }}
 
 NOTE: persistence is disabled. A recreated pod starts empty and re-syncs from the leader; if every pod
