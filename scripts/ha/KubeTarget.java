@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.Config;
@@ -28,12 +30,13 @@ import java.util.stream.IntStream;
 
 /**
  * The chart's release on a Kubernetes cluster. Nodes are the StatefulSet's pods, reached through a
- * {@link PortForwardPool}; the root password is read from the Secret that the StatefulSet's
- * {@code arcadedb.server.rootPassword} env entry names.
+ * {@link PortForwardPool}; the root password is read from the Secret the pods get it from (the Secret
+ * volume behind {@code -Darcadedb.server.rootPasswordPath}, or the {@code arcadedb.server.rootPassword} env entry).
  */
 public final class KubeTarget implements Target {
     public static final String CONTAINER = "arcadedb";
     public static final String PASSWORD_ENV = "arcadedb.server.rootPassword";
+    public static final String PASSWORD_PATH = "arcadedb.server.rootPasswordPath";
     private static final Duration POLL = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
@@ -171,13 +174,20 @@ public final class KubeTarget implements Target {
         return out;
     }
 
+    /**
+     * The root password, from the Secret the pod gets it from: the Secret volume holding the file that
+     * {@code -Darcadedb.server.rootPasswordPath} names, else the {@code arcadedb.server.rootPassword} env entry.
+     */
     private String readPassword(StatefulSet sts, Container container) {
-        SecretKeySelector ref = container.getEnv() == null ? null : container.getEnv().stream()
-                .filter(e -> PASSWORD_ENV.equals(e.getName()) && e.getValueFrom() != null)
-                .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst().orElse(null);
+        SecretKeySelector ref = passwordFileSecret(sts, container);
         if (ref == null) {
-            throw new SuiteException("StatefulSet " + sts.getMetadata().getName() + " has no env entry " + PASSWORD_ENV
-                    + " from a Secret; is it installed by this chart?");
+            ref = container.getEnv() == null ? null : container.getEnv().stream()
+                    .filter(e -> PASSWORD_ENV.equals(e.getName()) && e.getValueFrom() != null)
+                    .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst().orElse(null);
+        }
+        if (ref == null) {
+            throw new SuiteException("StatefulSet " + sts.getMetadata().getName() + " gives the root password neither as a file from a"
+                    + " Secret volume (-D" + PASSWORD_PATH + ") nor as env " + PASSWORD_ENV + " from a Secret; is it installed by this chart?");
         }
         Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
         if (secret == null) {
@@ -194,6 +204,31 @@ public final class KubeTarget implements Target {
             throw new SuiteException("the Secret '" + ref.getName() + "' has no value under key '" + ref.getKey() + "'");
         }
         return value;
+    }
+
+    /** Secret and key behind the file -Darcadedb.server.rootPasswordPath names (a Secret volume mounted above it), or null. */
+    private static SecretKeySelector passwordFileSecret(StatefulSet sts, Container container) {
+        String file = readSettings(container).get(PASSWORD_PATH);
+        if (file == null || container.getVolumeMounts() == null) {
+            return null;
+        }
+        for (VolumeMount mount : container.getVolumeMounts()) {
+            String dir = mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
+            if (!file.startsWith(dir)) {
+                continue;
+            }
+            String inVolume = file.substring(dir.length());
+            Volume volume = sts.getSpec().getTemplate().getSpec().getVolumes().stream()
+                    .filter(v -> v.getName().equals(mount.getName())).findFirst().orElse(null);
+            if (volume == null || volume.getSecret() == null) {
+                return null;
+            }
+            String key = volume.getSecret().getItems() == null || volume.getSecret().getItems().isEmpty() ? inVolume
+                    : volume.getSecret().getItems().stream().filter(i -> i.getPath().equals(inVolume))
+                            .map(i -> i.getKey()).findFirst().orElse(null);
+            return key == null ? null : new SecretKeySelector(key, volume.getSecret().getSecretName(), false);
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable e) {

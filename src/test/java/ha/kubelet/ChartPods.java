@@ -519,7 +519,8 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
         return r == null ? null : r.launchOf(r.pod().getSpec().getContainers().get(0));
     }
 
-    private void event(String line) {
+    @Override
+    public void event(String line) {
         events.add(Instant.now() + " " + line);
     }
 

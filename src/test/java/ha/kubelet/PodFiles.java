@@ -64,15 +64,21 @@ final class PodFiles {
     private Path createVolume(Volume v) {
         try {
             if (v.getEmptyDir() != null) {
+                // as the kubelet makes it: root's, mode 0777, with an fsGroup group-owned by it and setgid
                 Path dir = Files.createDirectories(podDir.resolve("volumes").resolve(v.getName()));
-                chmod(dir, 0777);
+                if (owner.apply() && owner.fsGroup() != null) {
+                    Files.setAttribute(dir, "unix:gid", owner.fsGroup().intValue());
+                    chmod(dir, 02777);
+                } else {
+                    chmod(dir, 0777);
+                }
                 return dir;
             }
             if (v.getPersistentVolumeClaim() != null) {
                 Path dir = claimDir.apply(v.getPersistentVolumeClaim().getClaimName());
                 if (owner.apply() && owner.fsGroup() != null) {
                     Files.setAttribute(dir, "unix:gid", owner.fsGroup().intValue());
-                    chmod(dir, 0775);
+                    chmod(dir, 02775);
                 }
                 return dir;
             }
@@ -194,6 +200,19 @@ final class PodFiles {
         return containers.computeIfAbsent(c.getName(), n -> buildContainerFs(c, readOnlyRoot));
     }
 
+    /** Each mount path of the container and the folder (or file, with subPath) it shows. */
+    Map<String, Path> mountTargets(Container c) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (VolumeMount m : c.getVolumeMounts() == null ? List.<VolumeMount>of() : c.getVolumeMounts()) {
+            Path volume = volumes.get(m.getName());
+            if (volume == null) {
+                throw new IllegalStateException("container " + c.getName() + " mounts volume " + m.getName() + ", which the pod does not have");
+            }
+            out.put(m.getMountPath(), m.getSubPath() == null || m.getSubPath().isEmpty() ? volume : volume.resolve(m.getSubPath()));
+        }
+        return out;
+    }
+
     private Path buildContainerFs(Container c, boolean readOnlyRoot) {
         Path fs = podDir.resolve("containers").resolve(c.getName()).resolve("fs");
         try {
@@ -233,7 +252,7 @@ final class PodFiles {
                 Files.createSymbolicLink(link, target);
             }
             if (mounts.stream().noneMatch(m -> isAncestorOrSame(m.getMountPath(), "/tmp"))) {
-                chmod(mkdirs(fs, "/tmp"), readOnlyRoot ? 0555 : 0777);
+                chmod(mkdirs(fs, "/tmp"), readOnlyRoot ? 0555 : 01777);
             }
             if (readOnlyRoot) {
                 chmod(home, 0555);
@@ -271,5 +290,18 @@ final class PodFiles {
             }
         }
         Files.setPosixFilePermissions(p, perms);
+        if ((mode & 07000) != 0) {
+            // setgid and sticky bits have no PosixFilePermission
+            Process chmod = new ProcessBuilder("chmod", Integer.toOctalString(mode), p.toString()).redirectErrorStream(true).start();
+            String out = new String(chmod.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                if (chmod.waitFor() != 0) {
+                    throw new IOException("chmod " + Integer.toOctalString(mode) + " " + p + ": " + out.trim());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
     }
 }

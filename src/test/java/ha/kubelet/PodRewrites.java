@@ -28,8 +28,9 @@ final class PodRewrites {
     static final List<String> RULES = List.of(
             "shell: a command that is a script (server.sh: #!/usr/bin/env sh) or sh/ash runs under `busybox sh`, the Alpine image's "
                     + "/bin/sh; other bare commands run as busybox applets",
-            "paths: every absolute path under the image home " + ImageDefaults.HOME + " or under a volume mount, in command, args, "
-                    + "env values and workingDir, is prefixed with the container's own folder <pod>/containers/<name>/fs",
+            "paths: in command, args, env values and workingDir, an absolute path under a volume mount becomes the same path in "
+                    + "the volume's folder, and one under the image home " + ImageDefaults.HOME + " or /tmp is prefixed with the "
+                    + "container's own folder <pod>/containers/<name>/fs",
             "image folders: " + ImageDefaults.HOME + "/{bin,lib,config} are links to the real installation (read-only), unless a "
                     + "volume is mounted there; volume mounts are links to per-pod folders (emptyDir: new per pod; claims: per claim)",
             "ports: each pod's HTTP, HTTPS and Raft ports become free local ones in -D" + String.join(", -D", PORT_SETTINGS.keySet())
@@ -76,19 +77,21 @@ final class PodRewrites {
         private final PodPorts own;
         private final Function<String, PodPorts> portsOfHost;
         private final List<String> roots;
+        private final Map<String, Path> mounts;
 
         /**
          * @param fs          the container's folder standing for its root file system
          * @param own         this pod's local ports
          * @param portsOfHost the local ports of the pod a server-list host names, or null for a host that is no pod
-         * @param mountPaths  the container's volume mount paths
+         * @param mounts      the container's volume mount paths and the folders they show
          */
-        ForContainer(Setup setup, Path fs, PodPorts own, Function<String, PodPorts> portsOfHost, List<String> mountPaths) {
+        ForContainer(Setup setup, Path fs, PodPorts own, Function<String, PodPorts> portsOfHost, Map<String, Path> mounts) {
             this.setup = setup;
             this.fs = fs;
             this.own = own;
             this.portsOfHost = portsOfHost;
-            List<String> r = new ArrayList<>(mountPaths);
+            this.mounts = mounts;
+            List<String> r = new ArrayList<>(mounts.keySet());
             r.add(ImageDefaults.HOME);
             r.add("/tmp");
             this.roots = List.copyOf(r);
@@ -98,9 +101,24 @@ final class PodRewrites {
             return fs;
         }
 
-        /** A container path as the process sees it here. */
+        /** A container path as the process sees it here: in its volume's folder, in the container's folder, or as it is. */
         Path path(String containerPath) {
-            return Path.of(fs + containerPath);
+            String mount = null;
+            for (String m : mounts.keySet()) {
+                if (under(containerPath, m) && (mount == null || m.length() > mount.length())) {
+                    mount = m;
+                }
+            }
+            if (mount != null) {
+                String rest = containerPath.substring(Math.min(containerPath.length(), mount.length()));
+                return Path.of(mounts.get(mount) + rest);
+            }
+            return roots.stream().anyMatch(r -> under(containerPath, r)) ? Path.of(fs + containerPath) : Path.of(containerPath);
+        }
+
+        private static boolean under(String p, String root) {
+            String r = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+            return p.equals(r) || p.startsWith(r + "/");
         }
 
         /** Ports, then paths, in one string of the spec (an arg, an env value, a command word). */
@@ -195,9 +213,7 @@ final class PodRewrites {
             Matcher m = ABSOLUTE_PATH.matcher(s);
             StringBuilder out = new StringBuilder();
             while (m.find()) {
-                String p = m.group();
-                boolean mapped = roots.stream().anyMatch(r -> p.equals(r) || p.startsWith(r.endsWith("/") ? r : r + "/"));
-                m.appendReplacement(out, Matcher.quoteReplacement(mapped ? fs + p : p));
+                m.appendReplacement(out, Matcher.quoteReplacement(path(m.group()).toString()));
             }
             m.appendTail(out);
             return out.toString();
@@ -239,7 +255,7 @@ final class PodRewrites {
             String first = words.get(0);
             String base = first.substring(first.lastIndexOf('/') + 1);
             List<String> rest = words.subList(1, words.size()).stream().map(this::text).toList();
-            if (first.startsWith("/") && roots.stream().anyMatch(r -> first.startsWith(r + "/"))) {
+            if (first.startsWith("/") && roots.stream().anyMatch(r -> under(first, r))) {
                 cmd.add(setup.busybox().toString());
                 cmd.add("sh");
                 cmd.add(text(first));

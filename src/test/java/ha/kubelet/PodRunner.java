@@ -60,6 +60,9 @@ final class PodRunner {
         Path claimDir(String claimName);
 
         ScheduledExecutorService executor();
+
+        /** One line for the fixture's story (what a failed test prints). */
+        void event(String line);
     }
 
     private static final long RESTART_BACKOFF_SECONDS = 10;
@@ -75,6 +78,7 @@ final class PodRunner {
     private volatile Process process;
     private volatile Path currentLog;
     private volatile Path previousLog;
+    private volatile Path initLog;
     private volatile String waitingReason = "ContainerCreating";
     private volatile String waitingMessage;
     private volatile boolean initializing = true;
@@ -162,6 +166,7 @@ final class PodRunner {
             } else {
                 waitingReason = "Init:Error";
                 waitingMessage = "init container " + init.getName() + " exited with " + p.exitValue();
+                ctx.event("pod " + name + ": " + waitingMessage + "; its log ends: " + String.join(" | ", tail(initLog, 3)));
                 restarts++;
                 ctx.executor().schedule(() -> runInit(index), RESTART_BACKOFF_SECONDS, TimeUnit.SECONDS);
             }
@@ -195,6 +200,7 @@ final class PodRunner {
             }
             waitingReason = "CrashLoopBackOff";
             waitingMessage = "container " + main.getName() + " exited with " + p.exitValue();
+            ctx.event("pod " + name + ": " + waitingMessage + "; its log ends: " + String.join(" | ", tail(currentLog, 3)));
             restarts++;
             ctx.executor().schedule(() -> {
                 if (terminating) {
@@ -211,9 +217,7 @@ final class PodRunner {
         try {
             Launch l = launchOf(c);
             Path log = dir.resolve("logs").resolve(c.getName() + "-" + (logSerial++) + ".log");
-            if (currentLog != null && c == pod.getSpec().getContainers().get(0)) {
-                previousLog = currentLog;
-            }
+            boolean main = c == pod.getSpec().getContainers().get(0);
             ProcessBuilder pb = new ProcessBuilder(l.command()).directory(l.workingDir().toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().clear();
@@ -222,7 +226,12 @@ final class PodRunner {
             Process p = pb.start();
             Procs.track(p);
             process = p;
-            currentLog = log;
+            if (main) {
+                previousLog = currentLog;
+                currentLog = log;
+            } else {
+                initLog = log;
+            }
             return p;
         } catch (IOException | RuntimeException e) {
             waitingReason = "CreateContainerConfigError";
@@ -248,8 +257,7 @@ final class PodRunner {
 
     Launch launchOf(Container c) {
         Path fs = files.containerFs(c, c.getSecurityContext() != null && Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem()));
-        List<String> mounts = c.getVolumeMounts() == null ? List.of() : c.getVolumeMounts().stream().map(m -> m.getMountPath()).toList();
-        PodRewrites.ForContainer rw = new PodRewrites.ForContainer(ctx.setup(), fs, ports, ctx::portsOfHost, mounts);
+        PodRewrites.ForContainer rw = new PodRewrites.ForContainer(ctx.setup(), fs, ports, ctx::portsOfHost, files.mountTargets(c));
         Map<String, String> defined = specEnv(c);
         Map<String, String> env = new LinkedHashMap<>(ImageDefaults.env());
         env.put("HOSTNAME", name);
@@ -538,6 +546,15 @@ final class PodRunner {
 
     Path dir() {
         return dir;
+    }
+
+    private static List<String> tail(Path log, int n) {
+        try {
+            List<String> lines = log == null ? List.of() : Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+            return lines.subList(Math.max(0, lines.size() - n), lines.size());
+        } catch (IOException e) {
+            return List.of("(log unreadable: " + e.getMessage() + ")");
+        }
     }
 
     /** The pod's status as the kubelet reports it. */

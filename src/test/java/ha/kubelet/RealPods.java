@@ -100,9 +100,9 @@ public final class RealPods implements AutoCloseable {
                 PodFiles.chmod(applets, 0755);
                 Process install = new ProcessBuilder(p.busybox().toString(), "--install", "-s", applets.toString())
                         .redirectErrorStream(true).start();
-                install.getInputStream().readAllBytes();
-                if (install.waitFor() != 0) {
-                    throw new IllegalStateException("busybox --install -s " + applets + " failed");
+                String out = new String(install.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (install.waitFor() != 0 || !Files.exists(applets.resolve("sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalStateException("busybox --install -s " + applets + " made no applet links: " + out.trim());
                 }
                 boolean root = Long.valueOf(0).equals(((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue());
                 PodRewrites.Setup setup = new PodRewrites.Setup(p.installation(), p.jdk(), p.busybox(), applets, base.resolve("hosts"), root);
