@@ -6,6 +6,7 @@
 //DESCRIPTION Phase rolling-restart: restart every node one at a time under write load; no acknowledged row is lost.
 package ha.scripts;
 
+import ha.AfterDisruption;
 import ha.BackgroundWriter;
 import ha.Cli;
 import ha.ClusterOps;
@@ -17,23 +18,21 @@ import ha.PhaseContext;
 import ha.PhaseRunner;
 import ha.PhaseSkipped;
 import ha.Target;
-import ha.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-rolling-restart", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Rolling restart with persistent state: restarts every node one at a time, highest ordinal first as a "
-                + "StatefulSet rolling update does (on Kubernetes by deleting the pod, which keeps its volume claims), while a "
-                + "background writer keeps inserting. After each step the cluster has a leader again; at the end every follower "
-                + "is HEALTHY, no acknowledged row is lost and every node holds the same number of rows. Skipped when nodes do "
-                + "not keep their state across a restart (install with --set persistence.enabled=true).")
+        description = "Rolling restart with persistent state, as `kubectl rollout restart statefulset` does it: one node at a "
+                + "time, highest ordinal first, each stopped gracefully (SIGTERM and the pod's grace period; locally SIGTERM "
+                + "and up to 60 s) and back ready before the next, while a background writer keeps inserting. After every "
+                + "step every node answers, they name one leader, and the leader's configuration still holds all N peers "
+                + "(a peer that left is named). At the end the cluster invariants hold and the checker finds every "
+                + "acknowledged row on every node. Skipped when nodes do not keep their state across a restart (install "
+                + "with --set persistence.enabled=true).")
 public class HaRollingRestart implements Phase, Callable<Integer> {
     private static final Duration WRITE_INTERVAL = Duration.ofMillis(100);
     private static final int MAX_ROWS = 3000;
@@ -48,7 +47,7 @@ public class HaRollingRestart implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "restart every node in turn under write load; leader after each step, no acknowledged row lost";
+        return "restart every node gracefully in turn under write load; all peers stay members, no acknowledged row lost";
     }
 
     @Override
@@ -61,41 +60,25 @@ public class HaRollingRestart implements Phase, Callable<Integer> {
         Node leader = cluster.awaitLeader("every node to name the same leader", ctx.timeout());
         ctx.rows().ensureSchema(leader, ctx.timeout());
 
-        try (BackgroundWriter writer = new BackgroundWriter(target, ctx.rows(), ctx.runId() + "-rolling", name(), WRITE_INTERVAL, MAX_ROWS)) {
+        try (BackgroundWriter writer = new BackgroundWriter(ctx, ctx.runId() + "-rolling", WRITE_INTERVAL, MAX_ROWS)) {
             writer.awaitMoreAcknowledged(3, ctx.timeout());
             List<Node> nodes = new ArrayList<>(target.nodes());
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Node node = nodes.get(i);
                 String incarnation = target.incarnation(node);
-                Log.step("restarting %s", node);
-                target.deleteNode(node, false);
+                Log.step("restarting %s gracefully (%d of %d)", node, nodes.size() - i, nodes.size());
+                long t0 = System.nanoTime();
+                ctx.event("stopped", node, "graceful restart");
+                target.restartGracefully(node);
                 target.awaitReplacement(node, incarnation, ctx.timeout());
-                Node now = cluster.awaitLeader("the cluster to have a leader again after restarting " + node, ctx.timeout());
-                Log.step("leader after restarting %s: %s", node, now);
+                ctx.event("restarted", node, "back after a graceful restart");
+                Node now = AfterDisruption.awaitMembership(ctx, "after restarting " + node.name());
+                ctx.figure("step " + node.name(), Log.seconds(Duration.ofNanos(System.nanoTime() - t0)) + ", leader " + now.name());
             }
             writer.awaitMoreAcknowledged(3, ctx.timeout());
-            writer.stop();
-            Set<String> acknowledged = writer.acknowledged();
-            ctx.figure("writes acknowledged", acknowledged.size());
-            ctx.figure("writes not acknowledged", writer.unacknowledged().size());
-
-            leader = cluster.awaitLeader("every node to name the same leader", ctx.timeout());
-            if (cluster.version(ctx.timeout()).reportsReplicaStatus()) {
-                cluster.awaitFollowersHealthy(leader, ctx.timeout());
-            }
-            ctx.rows().awaitOnEveryNode(acknowledged, ctx.timeout());
-            Map<String, Integer> counts = Wait.until("every node to hold the same number of rows", Wait.HTTP_POLL, ctx.timeout(),
-                    () -> rowCounts(ctx), c -> c.values().stream().distinct().count() == 1);
-            ctx.figure("rows per node", counts.values().iterator().next());
+            AfterDisruption.judgeWrites(ctx, writer);
         }
-    }
-
-    private static Map<String, Integer> rowCounts(PhaseContext ctx) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Node node : ctx.target().nodes()) {
-            counts.put(node.name(), ctx.rows().markerList(node).size());
-        }
-        return counts;
+        AfterDisruption.awaitInvariants(ctx, "after the rolling restart");
     }
 
     @Override

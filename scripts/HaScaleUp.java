@@ -8,6 +8,7 @@ package ha.scripts;
 
 import ha.ArcadeHttpException;
 import ha.ClusterOps;
+import ha.AfterDisruption;
 import ha.Cli;
 import ha.CommonOptions;
 import ha.Log;
@@ -96,6 +97,8 @@ public class HaScaleUp implements Phase, Callable<Integer> {
         }
         ctx.rows().awaitOnEveryNode(rowsBefore, ctx.timeout());
         ctx.figure("join time", Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
+        AfterDisruption.judgeWrites(ctx);
+        leader = AfterDisruption.awaitInvariants(ctx, "after scaling up to " + to + " nodes");
 
         if (!keep) {
             scaleBack(ctx, leader, before.size(), added);
@@ -112,6 +115,7 @@ public class HaScaleUp implements Phase, Callable<Integer> {
         }
         ctx.target().scaleTo(replicas, ctx.timeout());
         ctx.cluster().awaitLeader("the " + replicas + " remaining nodes to name the same leader", ctx.timeout());
+        AfterDisruption.awaitInvariants(ctx, "after scaling back to " + replicas + " nodes");
     }
 
     /** DELETE /api/v1/cluster/peer/{id}; "not found" (409) on a retry means an earlier attempt did it. */

@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class ArcadeClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+    /** Response header with the answering node's last applied Raft index (reference §6.5). */
+    public static final String COMMIT_INDEX = "X-ArcadeDB-Commit-Index";
     /** Adding a peer may take up to 90 s on the server (reference §4.1). */
     public static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(120);
 
@@ -61,12 +63,12 @@ public final class ArcadeClient {
 
     /** GET /api/v1/health; returns the status code (204 when alive). */
     public int health() {
-        return send("GET", "/api/v1/health", null, DEFAULT_TIMEOUT, null).statusCode();
+        return send("GET", "/api/v1/health", null, DEFAULT_TIMEOUT, null, Map.of()).statusCode();
     }
 
     /** GET /api/v1/ready; returns the status code (204 when ready). */
     public int ready() {
-        return send("GET", "/api/v1/ready", null, DEFAULT_TIMEOUT, null).statusCode();
+        return send("GET", "/api/v1/ready", null, DEFAULT_TIMEOUT, null, Map.of()).statusCode();
     }
 
     /** GET of any path, answered body as text (diagnostics keep ArcadeDB's own JSON). */
@@ -105,9 +107,51 @@ public final class ArcadeClient {
         return rows(ok("POST", "/api/v1/command/" + database, sqlBody(sql, params), DEFAULT_TIMEOUT, requestId));
     }
 
+    /**
+     * As {@link #commandOnce} and returns the answering node's {@code X-ArcadeDB-Commit-Index} (reference §6.5), the
+     * bookmark a follower read can wait for; null when the server sends none.
+     */
+    public Long commandOnceWithIndex(String database, String sql, Map<String, Object> params, String requestId) {
+        HttpResponse<String> response = okResponse("POST", "/api/v1/command/" + database, sqlBody(sql, params), DEFAULT_TIMEOUT,
+                requestId, Map.of());
+        return response.headers().firstValue(COMMIT_INDEX).map(ArcadeClient::parseIndex).orElse(null);
+    }
+
     /** POST /api/v1/query/{db} with SQL (read-only); returns the result rows. */
     public List<JsonNode> query(String database, String sql, Map<String, Object> params) {
         return rows(ok("POST", "/api/v1/query/" + database, sqlBody(sql, params), DEFAULT_TIMEOUT));
+    }
+
+    /** Result rows with the answering node's {@code X-ArcadeDB-Commit-Index} (its last applied Raft index; null if absent). */
+    public record Answer(List<JsonNode> rows, Long appliedIndex) {
+    }
+
+    /** As {@link #query(String, String, Map)}, with the answering node's applied index. */
+    public Answer queryWithIndex(String database, String sql, Map<String, Object> params) {
+        HttpResponse<String> response = okResponse("POST", "/api/v1/query/" + database, sqlBody(sql, params), DEFAULT_TIMEOUT,
+                null, Map.of());
+        return new Answer(rows(response.body()), response.headers().firstValue(COMMIT_INDEX).map(ArcadeClient::parseIndex).orElse(null));
+    }
+
+    /**
+     * A read with an explicit consistency ({@code eventual}, {@code read_your_writes}, {@code linearizable}) and,
+     * when {@code readAfter} is not null, the bookmark {@code X-ArcadeDB-Read-After} (reference §6.5).
+     */
+    public List<JsonNode> query(String database, String sql, Map<String, Object> params, String consistency, Long readAfter) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-ArcadeDB-Read-Consistency", consistency);
+        if (readAfter != null) {
+            headers.put("X-ArcadeDB-Read-After", String.valueOf(readAfter));
+        }
+        return rows(okResponse("POST", "/api/v1/query/" + database, sqlBody(sql, params), DEFAULT_TIMEOUT, null, headers).body());
+    }
+
+    /**
+     * POST /api/v1/cluster/verify/{db} (reference §4.4): on the leader, its file checksums compared with every peer's.
+     * The peers' reads may take long, so the client waits longer than usual.
+     */
+    public JsonNode verify(String database) {
+        return Json.read(ok("POST", "/api/v1/cluster/verify/" + database, "{}", Duration.ofSeconds(90)));
     }
 
     /** POST /api/v1/cluster/leader {"peerId", "timeoutMs"}: synchronous, so the client waits longer. */
@@ -148,7 +192,20 @@ public final class ArcadeClient {
     }
 
     private String ok(String method, String path, String body, Duration timeout, String requestId) {
-        HttpResponse<String> response = send(method, path, body, timeout, requestId);
+        return okResponse(method, path, body, timeout, requestId, Map.of()).body();
+    }
+
+    private static Long parseIndex(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private HttpResponse<String> okResponse(String method, String path, String body, Duration timeout, String requestId,
+                                            Map<String, String> headers) {
+        HttpResponse<String> response = send(method, path, body, timeout, requestId, headers);
         int status = response.statusCode();
         if (status / 100 != 2) {
             ArcadeHttpException e = error(method, path, response);
@@ -159,7 +216,7 @@ public final class ArcadeClient {
             }
             throw e;
         }
-        return response.body();
+        return response;
     }
 
     private ArcadeHttpException error(String method, String path, HttpResponse<String> response) {
@@ -175,7 +232,8 @@ public final class ArcadeClient {
         return new ArcadeHttpException(endpoint.name() + ": " + method + " " + path, response.statusCode(), error, exception);
     }
 
-    private HttpResponse<String> send(String method, String path, String body, Duration timeout, String requestId) {
+    private HttpResponse<String> send(String method, String path, String body, Duration timeout, String requestId,
+                                      Map<String, String> headers) {
         URI uri = endpoint.baseUri().resolve(path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -189,6 +247,7 @@ public final class ArcadeClient {
         if (requestId != null) {
             request.header("X-Request-Id", requestId);
         }
+        headers.forEach(request::header);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

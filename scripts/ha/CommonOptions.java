@@ -32,6 +32,20 @@ public final class CommonOptions {
     @Option(names = "--database", paramLabel = "NAME", description = "Test database, created if absent (default: ${DEFAULT-VALUE}).")
     public String database = "integration-test";
 
+    /** Where the disruptive phases' background writer sends its inserts. */
+    public enum WriteVia { leader, all }
+
+    @Option(names = "--write-via", paramLabel = "WHERE",
+            description = "Disruptive phases: send the background writes to the leader only, or to every node in turn as "
+                    + "clients behind the chart's client Service do (followers forward them to the leader): leader or all "
+                    + "(default: ${DEFAULT-VALUE}).")
+    public WriteVia writeVia = WriteVia.all;
+
+    @Option(names = "--max-unavailable", paramLabel = "DURATION", converter = Durations.class,
+            description = "Disruptive phases: fail a phase in which no write was acknowledged for longer than this, e.g. 30s "
+                    + "(default: off; the longest gap is always reported).")
+    public Duration maxUnavailable;
+
     @Option(names = {"-v", "--verbose"}, description = "Also print every poll that was not yet ready.")
     public boolean verbose;
 

@@ -365,6 +365,12 @@ public final class KubeTarget implements Target {
         }
     }
 
+    @Override
+    public void restartGracefully(Node node) {
+        pool.forget(node.name());
+        client.pods().inNamespace(namespace).withName(node.name()).delete();
+    }
+
     /** A pod as a replacement wait sees it. */
     record PodState(String uid, boolean ready, boolean terminating, String phase) {
         static PodState of(Pod pod) {

@@ -48,6 +48,14 @@ public record LocalPorts(int http, int https, int raft) {
         }
     }
 
+    /**
+     * One free port below the kernel's ephemeral range that this JVM has not handed out before (for listeners that
+     * stop and bind again, like the simulator's nodes: an outgoing connection never takes such a port meanwhile).
+     */
+    public static int pickFreePort() {
+        return pickFree();
+    }
+
     private static int pickFree() {
         int highest = ephemeralLow() - 1;
         int span = highest - LOWEST;

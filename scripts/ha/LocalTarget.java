@@ -357,6 +357,17 @@ public final class LocalTarget implements Target {
         startNode(n);
     }
 
+    /** SIGTERM, up to {@link Target#GRACEFUL_STOP} for the server to exit, then a new process with the same ports and data. */
+    @Override
+    public synchronized void restartGracefully(Node node) {
+        LocalNode n = local(node);
+        Log.step("SIGTERM %s (up to %s to stop, then kill -9)", n.label(), Log.seconds(GRACEFUL_STOP));
+        long t0 = System.nanoTime();
+        n.stop(GRACEFUL_STOP.toMillis());
+        Log.step("%s %s after %s", n.name(), n.state(), Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
+        startNode(n);
+    }
+
     @Override
     public String awaitReplacement(Node node, String previousIncarnation, Duration timeout) {
         LocalNode n = local(node);

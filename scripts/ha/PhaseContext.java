@@ -13,14 +13,50 @@ public final class PhaseContext {
     private final String runId;
     private final Map<String, Object> shared;
     private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final CommonOptions.WriteVia writeVia;
+    private final Duration maxUnavailable;
+    private final String phase;
 
     public PhaseContext(Target target, ClusterOps cluster, Rows rows, Duration timeout, String runId, Map<String, Object> shared) {
+        this(target, cluster, rows, timeout, runId, shared, "", CommonOptions.WriteVia.all, null);
+    }
+
+    public PhaseContext(Target target, ClusterOps cluster, Rows rows, Duration timeout, String runId, Map<String, Object> shared,
+                        String phase, CommonOptions.WriteVia writeVia, Duration maxUnavailable) {
         this.target = target;
         this.cluster = cluster;
         this.rows = rows;
         this.timeout = timeout;
         this.runId = runId;
         this.shared = shared;
+        this.phase = phase;
+        this.writeVia = writeVia;
+        this.maxUnavailable = maxUnavailable;
+    }
+
+    /** The running phase's name: what its writes and events are recorded under in the history. */
+    public String phase() {
+        return phase;
+    }
+
+    /** The run's one write history (every insert, every fault a phase caused). */
+    public History history() {
+        return rows.history();
+    }
+
+    /** Records something the phase did or saw in the history ("killed", "became-leader"…), for the checker's timings. */
+    public void event(String kind, Node node, String detail) {
+        history().event(phase, kind, node == null ? null : node.name(), detail);
+    }
+
+    /** --write-via: where background writes go. */
+    public CommonOptions.WriteVia writeVia() {
+        return writeVia;
+    }
+
+    /** --max-unavailable, or null when off. */
+    public Duration maxUnavailable() {
+        return maxUnavailable;
     }
 
     public Target target() {

@@ -81,9 +81,19 @@ public final class PhaseRunner {
     }
 
     private List<PhaseResult> run(Target target, List<Phase> phases, RunReport report) {
-        String runId = report.runId();
         ClusterOps cluster = new ClusterOps(target);
-        Rows rows = new Rows(target, options.database);
+        History history = new History(report.dir().resolve(RunReport.HISTORY));
+        Rows rows = new Rows(target, options.database, history);
+        try {
+            return run(target, phases, report, cluster, rows);
+        } finally {
+            history.close();
+        }
+    }
+
+    private List<PhaseResult> run(Target target, List<Phase> phases, RunReport report, ClusterOps cluster, Rows rows) {
+        String runId = report.runId();
+        History history = rows.history();
         Map<String, Object> shared = new HashMap<>();
         Log.info("ArcadeDB HA suite, run %s: %d phase%s against %s", runId, phases.size(), phases.size() == 1 ? "" : "s", target.describe());
         List<PhaseResult> results = new ArrayList<>();
@@ -100,8 +110,10 @@ public final class PhaseRunner {
                 continue;
             }
             Log.info("%s: %s", head, phase.summary());
-            PhaseContext ctx = new PhaseContext(target, cluster, rows, options.timeout, runId, shared);
+            PhaseContext ctx = new PhaseContext(target, cluster, rows, options.timeout, runId, shared, phase.name(),
+                    options.writeVia, options.maxUnavailable);
             long t0 = System.nanoTime();
+            history.event(phase.name(), "phase-start", null, null);
             PhaseResult.Status status;
             String message;
             try {
@@ -119,6 +131,7 @@ public final class PhaseRunner {
                 message = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            history.event(phase.name(), "phase-end", null, status.name());
             message = Redactor.redact(message);
             PhaseResult result = new PhaseResult(phase.name(), status, took, message, Map.copyOf(ctx.figures()));
             results.add(result);

@@ -12,7 +12,8 @@ import java.util.TreeSet;
 
 /**
  * The suite's test data: rows of one document type in the test database, each carrying a unique
- * {@code marker}. Phases write through the leader and compare what every node holds.
+ * {@code marker}. Every insert, by any phase, is recorded in the run's {@link History} (sent, then
+ * acknowledged, failed or indeterminate), so a {@link Checker} can judge what every node holds.
  */
 public final class Rows {
     public static final String TYPE = "HaRow";
@@ -20,14 +21,26 @@ public final class Rows {
     public static final String WRITTEN_MARKER = "write.marker";
     private final Target target;
     private final String database;
+    private final History history;
 
+    /** Rows whose inserts are recorded in an in-memory history only. */
     public Rows(Target target, String database) {
+        this(target, database, new History());
+    }
+
+    public Rows(Target target, String database, History history) {
         this.target = target;
         this.database = database;
+        this.history = history;
     }
 
     public String database() {
         return database;
+    }
+
+    /** The history every insert of these rows is recorded in. */
+    public History history() {
+        return history;
     }
 
     /** Creates the test database and the row type through the leader, unless they exist. */
@@ -53,16 +66,53 @@ public final class Rows {
      * The marker doubles as the request id, so a retry after a lost answer is not applied twice.
      */
     public void insert(Node node, String marker, String phase) {
-        target.client(node).commandOnce(database, "INSERT INTO " + TYPE + " SET marker = :marker, phase = :phase",
-                Map.of("marker", marker, "phase", phase), marker);
+        insert(node, marker, phase, null);
     }
 
-    /** Inserts one row, retrying transient failures until {@code timeout}. */
-    public void insertAcknowledged(Node node, String marker, String phase, Duration timeout) {
+    /**
+     * As {@link #insert(Node, String, String)} with a {@code payload} column (bulk for the Raft log, e.g. to roll
+     * log segments); returns the answering node's commit index, the bookmark for a follower read (null if none).
+     */
+    public Long insert(Node node, String marker, String phase, String payload) {
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("marker", marker);
+        params.put("phase", phase);
+        String sql = "INSERT INTO " + TYPE + " SET marker = :marker, phase = :phase";
+        if (payload != null) {
+            params.put("payload", payload);
+            sql += ", payload = :payload";
+        }
+        long op = history.sent(marker, phase, node.name());
+        try {
+            Long index = target.client(node).commandOnceWithIndex(database, sql, params, marker);
+            history.answered(op, History.Outcome.ACKNOWLEDGED, null);
+            return index;
+        } catch (RuntimeException e) {
+            history.failedOrIndeterminate(op, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Inserts one row, retrying transient failures until {@code timeout}; returns the acknowledging answer's commit
+     * index (the bookmark for {@link #holdsNow}), or null when the server sent none.
+     */
+    public Long insertAcknowledged(Node node, String marker, String phase, Duration timeout) {
+        java.util.concurrent.atomic.AtomicReference<Long> index = new java.util.concurrent.atomic.AtomicReference<>();
         Wait.until("row " + marker + " acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
-            insert(node, marker, phase);
+            index.set(insert(node, marker, phase, null));
             return true;
         }, ok -> ok);
+        return index.get();
+    }
+
+    /**
+     * One read of {@code marker} on {@code node}, no waiting: with {@code consistency} ({@code eventual},
+     * {@code read_your_writes}, {@code linearizable}) and, when not null, the bookmark {@code readAfter}.
+     */
+    public boolean holdsNow(Node node, String marker, String consistency, Long readAfter) {
+        return !target.client(node).query(database, "SELECT marker FROM " + TYPE + " WHERE marker = :marker",
+                Map.of("marker", marker), consistency, readAfter).isEmpty();
     }
 
     /**
@@ -78,6 +128,33 @@ public final class Rows {
             }
             return done.get();
         }, n -> n == markers.size());
+    }
+
+    /**
+     * As {@link #insertAllAcknowledged(Node, List, String, Duration)}, each row with a payload of {@code payloadChars}
+     * pseudo-random letters and digits (they compress little, so the Raft log grows by about that much per row). A
+     * row's payload follows from its marker, so a retry sends the same body and the idempotency cache recognises it.
+     */
+    public void insertAllAcknowledged(Node node, List<String> markers, String phase, int payloadChars, Duration timeout) {
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        Wait.until(markers.size() + " rows of " + payloadChars + " characters acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
+            while (done.get() < markers.size()) {
+                String marker = markers.get(done.get());
+                insert(node, marker, phase, payload(marker, payloadChars));
+                done.incrementAndGet();
+            }
+            return done.get();
+        }, n -> n == markers.size());
+    }
+
+    static String payload(String marker, int chars) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        java.util.Random random = new java.util.Random(marker.hashCode());
+        StringBuilder payload = new StringBuilder(chars);
+        for (int i = 0; i < chars; i++) {
+            payload.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return payload.toString();
     }
 
     /** What one node holds compared with what it should hold; prints as the missing-rows line. */
@@ -107,10 +184,19 @@ public final class Rows {
 
     /** Every row's marker as the node returns it, duplicates included. */
     public List<String> markerList(Node node) {
-        List<JsonNode> result = target.client(node).query(database, "SELECT marker FROM " + TYPE, Map.of());
-        List<String> out = new ArrayList<>(result.size());
-        result.forEach(r -> out.add(r.path("marker").asText()));
-        return out;
+        return markerRead(node).markers();
+    }
+
+    /** What one read of a node returned: every marker (duplicates included) and the node's applied Raft index then. */
+    public record MarkerRead(List<String> markers, Long appliedIndex) {
+    }
+
+    /** Every row's marker, with the node's last applied Raft index (null where the server does not send it). */
+    public MarkerRead markerRead(Node node) {
+        ArcadeClient.Answer answer = target.client(node).queryWithIndex(database, "SELECT marker FROM " + TYPE, Map.of());
+        List<String> out = new ArrayList<>(answer.rows().size());
+        answer.rows().forEach(r -> out.add(r.path("marker").asText()));
+        return new MarkerRead(out, answer.appliedIndex());
     }
 
     /** Markers that occur more than once in {@code markers}, sorted. */

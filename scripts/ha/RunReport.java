@@ -18,6 +18,8 @@ import java.util.Map;
  * every phase, so they exist even when a run is aborted. Every byte passes through the {@link Redactor}.
  */
 public final class RunReport {
+    /** Every write attempt of the run and the phases' events, one JSON object a line ({@link History}). */
+    public static final String HISTORY = "history.jsonl";
     private final Path dir;
     private final String runId;
     private final Instant started = Instant.now();
@@ -187,6 +189,14 @@ public final class RunReport {
         for (PhaseResult r : all) {
             s.append(String.format(Locale.ROOT, "  %-18s %-7s %9s  %s%n", r.name(), r.status(), Log.seconds(r.duration()), firstLine(r.message())));
         }
+        List<PhaseResult> disrupted = all.stream().filter(r -> r.figures().containsKey("longest unavailable")).toList();
+        if (!disrupted.isEmpty()) {
+            s.append('\n').append("Availability during the disruptions (longest time no write was acknowledged):\n");
+            for (PhaseResult r : disrupted) {
+                s.append(String.format(Locale.ROOT, "  %-18s %9s  writes %s%n", r.name(), r.figures().get("longest unavailable"),
+                        r.figures().getOrDefault("writes", "not judged")));
+            }
+        }
         s.append('\n').append("Open first:\n");
         if (diagnosticsCollected) {
             s.append("  diagnostics/nodes/<node>/cluster.json  what each node said about leader and peers at the failure\n");
@@ -195,6 +205,7 @@ public final class RunReport {
             s.append("  diagnostics/                           pod YAML, StatefulSet and volume claims, helm values and manifest\n");
         }
         s.append("  report.json / junit.xml                every phase with its status, time, message and figures\n");
+        s.append("  " + HISTORY + "                          every write (marker, phase, node, sent/answered, outcome) and fault\n");
         return s.toString();
     }
 

@@ -39,8 +39,22 @@ public interface Target extends AutoCloseable {
     /** What changes when the node is replaced: a pod's UID, a process id. */
     String incarnation(Node node);
 
-    /** Removes a node as a crash or an eviction would; with {@code wipeState} its storage is deleted too. */
+    /**
+     * Removes a node as a crash would: no grace (a pod deleted with grace period 0, {@code kill -9} of a process);
+     * with {@code wipeState} its storage is deleted too. The node comes back as a new incarnation.
+     */
     void deleteNode(Node node, boolean wipeState);
+
+    /**
+     * Restarts a node the way a rolling update does: SIGTERM, up to the grace period for the server to stop on its
+     * own (a pod deleted with its {@code terminationGracePeriodSeconds}; a local process given
+     * {@link #GRACEFUL_STOP}), then a new incarnation with the same state. Returns once the stop was requested;
+     * {@link #awaitReplacement} waits for the new incarnation.
+     */
+    void restartGracefully(Node node);
+
+    /** How long a local process gets between SIGTERM and SIGKILL: the chart's default grace period. */
+    Duration GRACEFUL_STOP = Duration.ofSeconds(60);
 
     /** Waits for a node to come back as a new incarnation that is ready. Returns the new incarnation. */
     String awaitReplacement(Node node, String previousIncarnation, Duration timeout);

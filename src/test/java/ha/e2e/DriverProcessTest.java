@@ -55,7 +55,8 @@ class DriverProcessTest {
     @Test
     void allElevenPhasesPassThroughTheDriver() throws Exception {
         try (KubeSim cluster = KubeSim.builder().persistence(true)
-                .setting("arcadedb.ha.snapshotThreshold", "20").setting("arcadedb.ha.logPurgeGap", "5").start()) {
+                .setting("arcadedb.ha.snapshotThreshold", "20").setting("arcadedb.ha.logPurgeGap", "5")
+                .setting("arcadedb.ha.logSegmentSize", "1MB").start()) {
             Jbang.Run run = Jbang.run(Jbang.kubeEnv(cluster.kube().kubeconfig(), cluster.kube().fakeBin()), "arcadedb-ha",
                     "--timeout", "30s", "--report-dir", tmp.toString());
             assertEquals(0, run.exitCode(), run.all());

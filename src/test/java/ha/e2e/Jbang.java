@@ -71,15 +71,21 @@ public final class Jbang {
     }
 
     public static Run run(Map<String, String> env, String alias, String... args) throws IOException, InterruptedException {
+        return run(java.time.Duration.ofMinutes(5), env, alias, args);
+    }
+
+    /** As {@link #run(Map, String, String...)} with a limit other than 5 minutes (real servers take longer). */
+    public static Run run(java.time.Duration limit, Map<String, String> env, String alias, String... args)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = builder(env, alias, args);
         Path out = Files.createTempFile("jbang-out", ".txt");
         Path err = Files.createTempFile("jbang-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError(alias + " did not finish within 5 minutes");
+            throw new AssertionError(alias + " did not finish within " + limit.toMinutes() + " minutes");
         }
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }

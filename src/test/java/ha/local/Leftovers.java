@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Processes still running on this machine whose command line names a given work dir. */
-final class Leftovers {
+public final class Leftovers {
     private Leftovers() {
     }
 
-    static List<String> processesUsing(Path workDir) {
+    public static List<String> processesUsing(Path workDir) {
         String needle = workDir.toAbsolutePath().toString();
         return ProcessHandle.allProcesses()
                 .filter(ProcessHandle::isAlive)

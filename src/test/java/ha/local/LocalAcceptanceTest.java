@@ -32,7 +32,8 @@ class LocalAcceptanceTest {
         List<String> args = new ArrayList<>(StandIn.args(work, 3));
         args.addAll(List.of("--report-dir", report.toString(), "--timeout", "90s",
                 // low enough for the snapshot-recovery phase to run instead of skipping
-                "--server-setting", "arcadedb.ha.snapshotThreshold=50", "--server-setting", "arcadedb.ha.logPurgeGap=10"));
+                "--server-setting", "arcadedb.ha.snapshotThreshold=50", "--server-setting", "arcadedb.ha.logPurgeGap=10",
+                "--server-setting", "arcadedb.ha.logSegmentSize=1MB"));
         ha.e2e.Jbang.Run run = ha.e2e.Jbang.run(java.util.Map.of(), "arcadedb-ha", args.toArray(String[]::new));
         int exitCode = run.exitCode();
         String output = run.all();

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -82,6 +81,8 @@ public final class ClusterSimulator implements AutoCloseable {
     /** The committed Raft configuration (ordinals). */
     final TreeSet<Integer> members = new TreeSet<>();
     final List<RaftEntry> raftLog = new ArrayList<>();
+    /** Bytes of the Raft log up to and including entry i + 1 (parallel to {@link #raftLog}), for segment rolls. */
+    final List<Long> logBytes = new ArrayList<>();
     long term;
     long commitIndex;
     /** The leader as the cluster last elected it; may be a dead node until failover detection. */
@@ -99,6 +100,9 @@ public final class ClusterSimulator implements AutoCloseable {
     private long pendingElectionAt;
     private boolean electionPending;
     private long electionToken;
+    /** The leader that stopped last (until the next election) and when it stopped (nanoTime). */
+    private Integer stoppedLeader;
+    private long stoppedLeaderNanos;
 
     final Map<String, String> settings = new ConcurrentHashMap<>();
     final Faults faults = new Faults(this);
@@ -255,12 +259,12 @@ public final class ClusterSimulator implements AutoCloseable {
         return node;
     }
 
+    /**
+     * A port below the kernel's ephemeral range: a node's port must stay free while the node is down, and in the
+     * ephemeral range any outgoing connection may take it meanwhile ("cannot bind node 2 … Address already in use").
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ha.LocalPorts.pickFreePort();
     }
 
     // ------------------------------------------------------------------ public API
@@ -795,6 +799,7 @@ public final class ClusterSimulator implements AutoCloseable {
     RaftEntry append(RaftEntry.Kind kind, String db, String type, int bucket, String rid, Map<String, Object> fields) {
         RaftEntry e = new RaftEntry(raftLog.size() + 1L, term, kind, db, type, bucket, rid, fields);
         raftLog.add(e);
+        logBytes.add((logBytes.isEmpty() ? 0 : logBytes.get(logBytes.size() - 1)) + entryBytes(e));
         if (leader != null) {
             nodes.get(leader).lastIndex = raftLog.size();
         }
@@ -891,6 +896,10 @@ public final class ClusterSimulator implements AutoCloseable {
         if (leader != null && leader == n.ordinal) {
             long t = term;
             int ord = n.ordinal;
+            if (n.incarnation == leaderIncarnation) {
+                stoppedLeader = ord;
+                stoppedLeaderNanos = System.nanoTime();
+            }
             schedule(timings.failoverDetection(), () -> {
                 if (leader != null && leader == ord && term == t && !isAliveLeader(nodes.get(ord))) {
                     leaderLost();
@@ -978,15 +987,68 @@ public final class ClusterSimulator implements AutoCloseable {
         signalLocked();
     }
 
-    void dropLostRows(int ordinal) {
+    /** Applies the lose and duplicate faults of node {@code ordinal} to the rows it holds now. */
+    void rowFaultsChanged(int ordinal) {
         lock.lock();
         try {
-            SimNode n = nodes.get(ordinal);
-            for (SimDb d : n.dbs.values()) {
-                for (SimDb.SimType t : d.types.values()) {
-                    t.rows.removeIf(row -> faults.loses(ordinal, row));
+            for (SimDb d : nodes.get(ordinal).dbs.values()) {
+                applyRowFaults(ordinal, d);
+            }
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the rows the node loses and doubles the rows it duplicates (once); lock held. */
+    private void applyRowFaults(int ordinal, SimDb d) {
+        for (SimDb.SimType t : d.types.values()) {
+            t.rows.removeIf(row -> faults.loses(ordinal, row));
+            Map<String, Integer> seen = new HashMap<>();
+            List<Map<String, Object>> doubled = new ArrayList<>();
+            for (Map<String, Object> row : t.rows) {
+                if (faults.duplicates(ordinal, row)) {
+                    seen.merge(identity(row), 1, Integer::sum);
                 }
             }
+            for (Map<String, Object> row : List.copyOf(t.rows)) {
+                if (faults.duplicates(ordinal, row) && seen.get(identity(row)) == 1) {
+                    doubled.add(duplicateOf(t, row));
+                    seen.put(identity(row), 2);
+                }
+            }
+            t.rows.addAll(doubled);
+        }
+    }
+
+    /** A row's properties without its record id: the duplicate of a row has another rid. */
+    private static String identity(Map<String, Object> row) {
+        Map<String, Object> props = new LinkedHashMap<>(row);
+        props.remove("@rid");
+        return props.toString();
+    }
+
+    private static Map<String, Object> duplicateOf(SimDb.SimType t, Map<String, Object> row) {
+        Map<String, Object> copy = new LinkedHashMap<>(row);
+        copy.put("@rid", "#" + t.bucket + ":" + t.nextPos++);
+        return copy;
+    }
+
+    /** Puts a row that no client ever wrote into the node's copy of {@code database}.{@code type}. */
+    void inventRow(int ordinal, String database, String type, String marker) {
+        lock.lock();
+        try {
+            SimDb d = nodes.get(ordinal).dbs.get(database);
+            SimDb.SimType t = d == null ? null : d.types.get(type);
+            if (t == null) {
+                throw new IllegalStateException("node " + ordinal + " has no type " + type + " in database " + database);
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("@rid", "#" + t.bucket + ":" + t.nextPos++);
+            row.put("@type", type);
+            row.put("@cat", "d");
+            row.put("marker", marker);
+            t.rows.add(row);
             signal();
         } finally {
             lock.unlock();
@@ -1031,16 +1093,34 @@ public final class ClusterSimulator implements AutoCloseable {
         if (best == null || up < majority()) {
             return;
         }
-        elect(best.ordinal);
+        SimNode back = restartedLeader(best.lastIndex);
+        elect(back != null ? back.ordinal : best.ordinal);
+    }
+
+    /**
+     * The leader that stopped (crash or graceful) and was running again within the failover detection, if its log is
+     * as long as the longest: on real 26.8.1 servers such a node won the next election (in a higher term) 4 of 4
+     * times (arcadedb-local-processes.md). Setting sim.restartedLeaderWins=false restores "the longest log, lowest
+     * ordinal wins".
+     */
+    private SimNode restartedLeader(long longest) {
+        if (stoppedLeader == null || !settingBool("sim.restartedLeaderWins", true) || !members.contains(stoppedLeader)) {
+            return null;
+        }
+        SimNode n = nodes.get(stoppedLeader);
+        boolean backInTime = n.startedNanos - stoppedLeaderNanos <= timings.failoverDetection().toNanos();
+        return n.running && n.online && backInTime && n.lastIndex >= longest ? n : null;
     }
 
     void elect(int c) {
         SimNode cn = nodes.get(c);
+        stoppedLeader = null;
         electionPending = false;
         electionToken++;
         term++;
         while (raftLog.size() > cn.lastIndex) {
             raftLog.remove(raftLog.size() - 1);
+            logBytes.remove(logBytes.size() - 1);
         }
         for (SimNode n : nodes) {
             n.lastIndex = Math.min(n.lastIndex, raftLog.size());
@@ -1413,9 +1493,82 @@ public final class ClusterSimulator implements AutoCloseable {
             n.snapshotIndex = n.appliedIndex;
             long gap = settingLong("arcadedb.ha.logPurgeGap", 1024);
             if (settingBool("arcadedb.ha.logPurgeUptoSnapshot", true) && n.snapshotIndex - n.lastPurgeIndex >= gap) {
-                n.lastPurgeIndex = n.snapshotIndex;
-                n.logFirstIndex = Math.max(n.logFirstIndex, n.snapshotIndex + 1);
+                long closedEnd = lastClosedSegmentEnd(n.snapshotIndex);
+                if (closedEnd >= n.logFirstIndex) {
+                    n.lastPurgeIndex = closedEnd;
+                    n.logFirstIndex = closedEnd + 1;
+                    log(n, "INFO", "SegmentedRaftLog", "Purged Raft log segments up to index " + closedEnd
+                            + " (snapshot index " + n.snapshotIndex + ")");
+                }
             }
+        }
+    }
+
+    /** Rough size of one entry in the Raft log: a fixed overhead plus the row's property names and values. */
+    static long entryBytes(RaftEntry e) {
+        long bytes = 256;
+        if (e.fields() != null) {
+            for (Map.Entry<String, Object> f : e.fields().entrySet()) {
+                bytes += f.getKey().length() + String.valueOf(f.getValue()).length();
+            }
+        }
+        return bytes;
+    }
+
+    /** arcadedb.ha.logSegmentSize in bytes ("64MB" default; KB, MB, GB are powers of 1024; a bare number is bytes). */
+    long segmentSize() {
+        String v = settings.getOrDefault("arcadedb.ha.logSegmentSize", "64MB").trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        for (String[] u : new String[][] {{"GB", "1073741824"}, {"MB", "1048576"}, {"KB", "1024"}, {"B", "1"}}) {
+            if (v.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                v = v.substring(0, v.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            return Math.max(1, (long) (Double.parseDouble(v) * unit));
+        } catch (NumberFormatException e) {
+            return 64L * 1048576;
+        }
+    }
+
+    /**
+     * The last index of the last closed log segment that ends at or before {@code upTo} (0 if none): a segment closes
+     * when its entries reach arcadedb.ha.logSegmentSize bytes, and Ratis purges only whole closed segments. Segment
+     * boundaries are computed over the one shared log, the same on every node.
+     */
+    long lastClosedSegmentEnd(long upTo) {
+        long size = segmentSize();
+        long segmentStartBytes = 0;
+        long end = 0;
+        long limit = Math.min(upTo, logBytes.size());
+        for (int i = 0; i < limit; i++) {
+            long cumulative = logBytes.get(i);
+            if (cumulative - segmentStartBytes >= size) {
+                end = i + 1L;
+                segmentStartBytes = cumulative;
+            }
+        }
+        return end;
+    }
+
+    /** Closed log segments so far (over the whole log). */
+    public int closedLogSegments() {
+        lock.lock();
+        try {
+            long size = segmentSize();
+            long segmentStartBytes = 0;
+            int closed = 0;
+            for (long cumulative : logBytes) {
+                if (cumulative - segmentStartBytes >= size) {
+                    closed++;
+                    segmentStartBytes = cumulative;
+                }
+            }
+            return closed;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -1456,6 +1609,9 @@ public final class ClusterSimulator implements AutoCloseable {
                         row.putAll(e.fields());
                         if (!faults.loses(n.ordinal, row)) {
                             t.rows.add(row);
+                            if (faults.duplicates(n.ordinal, row)) {
+                                t.rows.add(duplicateOf(t, row));
+                            }
                         }
                         long pos = Long.parseLong(e.rid().substring(e.rid().indexOf(':') + 1));
                         t.nextPos = Math.max(t.nextPos, pos + 1);
@@ -1509,9 +1665,7 @@ public final class ClusterSimulator implements AutoCloseable {
         fn.dbs.clear();
         for (SimDb d : ln.dbs.values()) {
             SimDb copy = d.copy();
-            for (SimDb.SimType t : copy.types.values()) {
-                t.rows.removeIf(row -> faults.loses(fn.ordinal, row));
-            }
+            applyRowFaults(fn.ordinal, copy);
             fn.dbs.put(copy.name, copy);
         }
         long snap = ln.snapshotIndex;
@@ -1533,9 +1687,7 @@ public final class ClusterSimulator implements AutoCloseable {
             return false;
         }
         SimDb copy = d.copy();
-        for (SimDb.SimType t : copy.types.values()) {
-            t.rows.removeIf(row -> faults.loses(fn.ordinal, row));
-        }
+        applyRowFaults(fn.ordinal, copy);
         fn.dbs.put(db, copy);
         signal();
         return true;

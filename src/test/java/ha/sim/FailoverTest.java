@@ -148,6 +148,7 @@ class FailoverTest {
             int leader = c.awaitWritableLeader();
             sim.setSetting("arcadedb.ha.snapshotThreshold", "10");
             sim.setSetting("arcadedb.ha.logPurgeGap", "1");
+            sim.setSetting("arcadedb.ha.logSegmentSize", "2KB");
             seed(c, leader, "snap", 5);
             SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(2, "snap", "Doc") == 5);
             sim.killNode(2);
@@ -175,7 +176,8 @@ class FailoverTest {
     @Test
     void restartedFollowerWithStateAlsoNeedsASnapshotWhenItFellBehindThePurge() {
         try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast())
-                .setting("arcadedb.ha.snapshotThreshold", "5").setting("arcadedb.ha.logPurgeGap", "1").build()) {
+                .setting("arcadedb.ha.snapshotThreshold", "5").setting("arcadedb.ha.logPurgeGap", "1")
+                .setting("arcadedb.ha.logSegmentSize", "1KB").build()) {
             SimClient c = new SimClient(sim);
             int leader = c.awaitWritableLeader();
             seed(c, leader, "keep", 3);
@@ -189,5 +191,107 @@ class FailoverTest {
             SimClient.await(Duration.ofSeconds(3), "caught up", () -> sim.rowCount(1, "keep", "Doc") == 15);
             assertTrue(sim.log(1).stream().anyMatch(l -> l.contains("HA resync finished (mode=snapshot, result=ok)")));
         }
+    }
+
+    @Test
+    void withoutAClosedLogSegmentNothingIsPurgedAndAWipedFollowerReplaysTheLog() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast())
+                .setting("arcadedb.ha.snapshotThreshold", "10").setting("arcadedb.ha.logPurgeGap", "1").build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            seed(c, leader, "seg", 5);
+            SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(2, "seg", "Doc") == 5);
+            sim.killNode(2);
+            for (int i = 5; i < 40; i++) {
+                assertEquals(200, c.command(leader, "seg", "INSERT INTO Doc SET name = 'row-" + i + "'").status());
+            }
+            assertEquals(0, sim.closedLogSegments(), "40 small rows never fill the default 64MB segment");
+            assertEquals(1, sim.firstLogIndex(leader), "snapshots were taken, but Ratis purges only closed segments");
+            sim.startNode(2, true);
+            SimClient.await(Duration.ofSeconds(3), "wiped node replayed", () -> sim.rowCount(2, "seg", "Doc") == 40);
+            assertFalse(sim.log(2).stream().anyMatch(l -> l.contains("mode=snapshot") || l.contains("Installing snapshot")),
+                    "log replay, no snapshot-install lines");
+        }
+    }
+
+    @Test
+    void segmentsRollWithTheBytesWrittenNotTheNumberOfEntries() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast())
+                .setting("arcadedb.ha.logSegmentSize", "64KB").build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            seed(c, leader, "bytes", 20);
+            assertEquals(0, sim.closedLogSegments(), "20 small rows stay in the first 64 KB segment");
+            String payload = "x".repeat(10_000);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(200, c.command(leader, "bytes", "INSERT INTO Doc SET name = 'big-" + i + "', payload = '" + payload + "'").status());
+            }
+            int closed = sim.closedLogSegments();
+            assertTrue(closed >= 2 && closed <= 3, "about 200 KB of rows close 3 segments of 64 KB, saw " + closed);
+        }
+    }
+
+    @Test
+    void aKilledLeaderRestartedAtOnceWinsTheNextElectionInAHigherTerm() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            moveLeadershipTo(c, sim, 2);
+            seed(c, 2, "re", 3);
+            long term = sim.term();
+            long survivorElections = c.cluster(1).get("electionCount").asLong();
+
+            sim.killNode(2);
+            sim.startNode(2, false);
+            SimClient.await(Duration.ofSeconds(3), "a leader in a higher term", () -> sim.term() > term && sim.leaderOrdinal() != null);
+            assertEquals(2, c.awaitAgreedLeader(Duration.ofSeconds(3)), "the restarted node won again (as on 26.8.1)");
+            assertTrue(sim.log(1).stream().anyMatch(l -> l.contains("Leader elected: test-arcadedb-2") && l.contains("(term=" + sim.term() + ")")),
+                    sim.log(1).toString());
+            assertTrue(c.cluster(1).get("electionCount").asLong() >= survivorElections + 2,
+                    "the survivor was told 'leader unknown' and then the new term's leader");
+            c.awaitWritableLeader();
+            assertEquals(200, c.command(2, "re", "INSERT INTO Doc SET name = 'after'").status());
+        }
+    }
+
+    @Test
+    void withTheSettingOffTheLongestLogAndLowestOrdinalWinsInstead() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast())
+                .setting("sim.restartedLeaderWins", "false").build()) {
+            SimClient c = new SimClient(sim);
+            c.awaitWritableLeader();
+            moveLeadershipTo(c, sim, 2);
+            seed(c, 2, "off", 3);
+            SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(0, "off", "Doc") == 3 && sim.lastIndex(0) == sim.lastIndex(2));
+            long term = sim.term();
+            sim.killNode(2);
+            sim.startNode(2, false);
+            SimClient.await(Duration.ofSeconds(3), "a leader in a higher term", () -> sim.term() > term && sim.leaderOrdinal() != null);
+            assertEquals(0, c.awaitAgreedLeader(Duration.ofSeconds(3)));
+        }
+    }
+
+    @Test
+    void aLeaderBackOnlyAfterTheElectionDoesNotTakeOver() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            c.awaitWritableLeader();
+            moveLeadershipTo(c, sim, 2);
+            sim.killNode(2);
+            int next = c.awaitAgreedLeader(Duration.ofSeconds(3));
+            assertNotEquals(2, next);
+            sim.startNode(2, false);
+            SimClient.await(Duration.ofSeconds(3), "old leader back as a follower",
+                    () -> sim.log(2).stream().anyMatch(l -> l.contains("This node is now REPLICA")));
+            assertEquals(next, c.awaitAgreedLeader(Duration.ofSeconds(2)));
+        }
+    }
+
+    private static void moveLeadershipTo(SimClient c, ClusterSimulator sim, int target) {
+        int leader = c.awaitWritableLeader();
+        if (leader != target) {
+            assertEquals(200, c.post(leader, "/api/v1/cluster/leader", TransferTest.transferBody(sim.peerId(target), 5000)).status());
+        }
+        assertEquals(target, c.awaitAgreedLeader(Duration.ofSeconds(3)));
+        c.awaitWritableLeader();
     }
 }

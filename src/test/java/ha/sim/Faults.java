@@ -22,6 +22,7 @@ public final class Faults {
     private final Set<Integer> stalled = ConcurrentHashMap.newKeySet();
     private final Set<Integer> detached = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Set<String>> lostMarkers = new ConcurrentHashMap<>();
+    private final Map<Integer, Set<String>> duplicatedMarkers = new ConcurrentHashMap<>();
     private volatile boolean neverElect;
     private volatile boolean rejectTransfer;
     private volatile boolean ignoreTransfer;
@@ -105,7 +106,38 @@ public final class Faults {
             return;
         }
         lostMarkers.computeIfAbsent(ordinal, k -> ConcurrentHashMap.newKeySet()).add(marker);
-        sim.dropLostRows(ordinal);
+        sim.rowFaultsChanged(ordinal);
+    }
+
+    /** {@link #loseRow} on every node slot there is now: an acknowledged row lost cluster-wide. */
+    public void loseRowEverywhere(String marker) {
+        for (int i = 0; i < sim.size(); i++) {
+            loseRow(i, marker);
+        }
+    }
+
+    /**
+     * The node holds every row one of whose property values equals {@code marker} twice (the copy with another
+     * rid): rows it already holds and rows it applies or installs later. {@code null} forgets all markers of that
+     * node (copies already made stay).
+     */
+    public void duplicateRow(int ordinal, String marker) {
+        sim.checkOrdinal(ordinal);
+        if (marker == null) {
+            duplicatedMarkers.remove(ordinal);
+            return;
+        }
+        duplicatedMarkers.computeIfAbsent(ordinal, k -> ConcurrentHashMap.newKeySet()).add(marker);
+        sim.rowFaultsChanged(ordinal);
+    }
+
+    /**
+     * The node now holds a row {marker: marker} of {@code type} in {@code database} that no client wrote (until a
+     * snapshot install or a wipe replaces its data). The database and type must exist on that node.
+     */
+    public void inventRow(int ordinal, String database, String type, String marker) {
+        sim.checkOrdinal(ordinal);
+        sim.inventRow(ordinal, Objects.requireNonNull(database), Objects.requireNonNull(type), Objects.requireNonNull(marker));
     }
 
     /** POST /api/v1/cluster/leader answers 500 Internal error. */
@@ -135,6 +167,7 @@ public final class Faults {
         stalled.clear();
         detached.clear();
         lostMarkers.clear();
+        duplicatedMarkers.clear();
         rejectTransfer = false;
         ignoreTransfer = false;
         wrongPeerIds = false;
@@ -199,7 +232,14 @@ public final class Faults {
     }
 
     boolean loses(int ordinal, Map<String, Object> row) {
-        Set<String> markers = lostMarkers.get(ordinal);
+        return matches(lostMarkers.get(ordinal), row);
+    }
+
+    boolean duplicates(int ordinal, Map<String, Object> row) {
+        return matches(duplicatedMarkers.get(ordinal), row);
+    }
+
+    private static boolean matches(Set<String> markers, Map<String, Object> row) {
         if (markers == null || markers.isEmpty()) {
             return false;
         }

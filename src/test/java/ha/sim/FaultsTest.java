@@ -183,4 +183,34 @@ class FaultsTest {
             assertFalse(sim.faults().isIgnoreTransfer());
         }
     }
+
+    @Test
+    void rowsCanBeLostEverywhereDuplicatedAndInvented() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            FailoverTest.seed(c, leader, "rf", 0);
+            assertEquals(200, c.command(leader, "rf", "INSERT INTO Doc SET name = 'held-before'").status());
+            SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(1, "rf", "Doc") == 1);
+
+            sim.faults().duplicateRow(1, "held-before");              // a row it already holds
+            sim.faults().duplicateRow(1, "applied-later");            // and one it applies later
+            sim.faults().loseRowEverywhere("gone");
+            assertEquals(200, c.command(leader, "rf", "INSERT INTO Doc SET name = 'applied-later'").status());
+            assertEquals(200, c.command(leader, "rf", "INSERT INTO Doc SET name = 'gone'").status());
+            SimClient.await(Duration.ofSeconds(2), "applied", () -> sim.rowCount(1, "rf", "Doc") == 4 && sim.rowCount(2, "rf", "Doc") == 2);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, c.query(i, "rf", "SELECT FROM Doc WHERE name = 'gone'").json().get("result").size(), "lost on node " + i);
+            }
+            JsonNode twice = c.query(1, "rf", "SELECT FROM Doc WHERE name = 'held-before'").json().get("result");
+            assertEquals(2, twice.size());
+            assertFalse(twice.get(0).get("@rid").asText().equals(twice.get(1).get("@rid").asText()), "the copy has another rid");
+            assertEquals(2, c.query(1, "rf", "SELECT FROM Doc WHERE name = 'applied-later'").json().get("result").size());
+            assertEquals(1, c.query(2, "rf", "SELECT FROM Doc WHERE name = 'applied-later'").json().get("result").size());
+
+            sim.faults().inventRow(2, "rf", "Doc", "nobody-wrote-this");
+            assertEquals(1, c.query(2, "rf", "SELECT FROM Doc WHERE marker = 'nobody-wrote-this'").json().get("result").size());
+            assertEquals(0, c.query(0, "rf", "SELECT FROM Doc WHERE marker = 'nobody-wrote-this'").json().get("result").size());
+        }
+    }
 }

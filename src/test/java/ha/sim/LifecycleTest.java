@@ -132,6 +132,31 @@ class LifecycleTest {
     }
 
     @Test
+    void gracefulStopOn2681KeepsMembershipAndTheNodeCatchesUpByLogReplay() {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            FailoverTest.seed(c, leader, "grace", 3);
+            int follower = leader == 2 ? 1 : 2;
+            int crashed = 3 - leader - follower;
+            sim.stopNode(follower);
+            assertTrue(sim.isMember(follower), "26.8.1 never leaves on shutdown");
+            assertTrue(sim.log(follower).stream().anyMatch(l -> l.contains("ArcadeDB Server is shutting down")));
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, c.command(leader, "grace", "INSERT INTO Doc SET name = 'while-stopped-" + i + "'").status());
+            }
+            sim.startNode(follower, false);
+            SimClient.await(Duration.ofSeconds(3), "the stopped node caught up", () -> sim.rowCount(follower, "grace", "Doc") == 8);
+            assertFalse(sim.log(leader).stream().anyMatch(l -> l.contains("added to Raft cluster")), "a member again without add-peer");
+            assertFalse(sim.log(follower).stream().anyMatch(l -> l.contains("mode=snapshot")), "log replay, no snapshot");
+
+            sim.killNode(crashed);
+            assertFalse(sim.log(crashed).stream().anyMatch(l -> l.contains("shutting down")), "a crash logs nothing");
+            assertTrue(sim.isMember(crashed));
+        }
+    }
+
+    @Test
     void serverInfoPresenceSnapshotAndIdempotentRetries() throws Exception {
         try (ClusterSimulator sim = ClusterSimulator.builder().version("26.9.1-SNAPSHOT").timings(Timings.fast()).build()) {
             SimClient c = new SimClient(sim);

@@ -21,13 +21,28 @@
  * <li>Elections: electionDelay after a cold start the lowest-ordinal node with the longest log among a running
  * majority of the configured members wins; after the leader dies, failoverDetection passes, every node reports
  * leaderId null for leaderNullWindow, then a successor is elected (none without a majority or under neverElect).
- * A leader that loses its majority steps down after failoverDetection.</li>
+ * A leader that stopped (killed or gracefully) and was started again within failoverDetection wins that election
+ * itself, in a higher term, when its log is as long as the longest: real 26.8.1 servers did so 4 of 4 times after
+ * {@code kill -9} and an immediate restart (arcadedb-local-processes.md). The sim-only setting
+ * {@code sim.restartedLeaderWins=false} turns that off. A leader that loses its majority steps down after
+ * failoverDetection.</li>
+ * <li>electionCount: every leader-change notification a node is told about counts, "leader unknown" included, so a
+ * failover adds 2 on every survivor (even when the same node wins again); a restarted node starts from 0.</li>
+ * <li>Stops: {@link ha.sim.ClusterSimulator#killNode} is a crash (kill -9), {@link ha.sim.ClusterSimulator#stopNode}
+ * a graceful stop (SIGTERM): it logs "ArcadeDB Server is shutting down" and, on 26.7.3 in Kubernetes mode only,
+ * leaves the Raft configuration first when quorum allows (reference §10.3); on 26.8.1+ a graceful stop never leaves,
+ * so the node is still a member when it comes back. Otherwise both behave alike.</li>
  * <li>Replica status: a tick unknownWindow after a leader change, then every statusTick, classifies each follower
  * by the rules of §2.3 (rules 2 and 3 only on 26.8.1+).</li>
- * <li>Snapshots: every node snapshots every arcadedb.ha.snapshotThreshold applied entries and purges its log up to the
- * snapshot when arcadedb.ha.logPurgeGap allows (log segments are not modelled). A follower that needs purged entries
- * gets a snapshot install: the §5.5 log lines, snapshotInstallDelay, the last tenth of it answering 503 on every
- * route (§1.3), then the leader's databases.</li>
+ * <li>Snapshots: every node snapshots every arcadedb.ha.snapshotThreshold applied entries; at a snapshot it purges
+ * its log when the snapshot is at least arcadedb.ha.logPurgeGap entries past the last purge, and then only whole
+ * closed log segments up to the snapshot (Ratis, reference §5.3). A segment closes once its entries reach
+ * arcadedb.ha.logSegmentSize bytes (default 64MB); an entry counts 256 bytes plus its row's property names and
+ * values, so rows with a payload roll segments sooner. A wiped or restarted follower replays the leader's log unless
+ * the leader purged an entry it needs; only then does it get a snapshot install: the §5.5 log lines,
+ * snapshotInstallDelay, the last tenth of it answering 503 on every route (§1.3), then the leader's databases.</li>
+ * <li>Row faults ({@link ha.sim.Faults}): a node can lose rows by marker (one node, or every node: lost cluster-wide),
+ * hold a row twice (the copy with another rid), or hold a row nobody wrote ({@code inventRow}), for checker tests.</li>
  * </ul>
  *
  * <h2>Deviations from the real server (deliberate)</h2>
@@ -41,6 +56,15 @@
  * including writes during the short not-ready window of a fresh leader.</li>
  * <li>The idempotency cache (X-Request-Id, §1.5) replays successful answers only.</li>
  * <li>Log lines carry a "date time LEVEL [Class] &lt;server&gt; " prefix; match them with contains.</li>
+ * <li>Log segment boundaries are computed over the one shared log, so they are the same on every node (a real
+ * node that installed a snapshot starts new segments at its snapshot index); entry sizes are a rough model of
+ * ArcadeDB's WAL entries, not their real size. A changed arcadedb.ha.logSegmentSize re-cuts the segments at once.
+ * Purging happens only when a snapshot is taken (the periodic arcadedb.ha.snapshotInterval tick is not modelled).</li>
+ * <li>Why the restarted leader wins is not modelled (the rule reproduces the outcome seen on 26.8.1, not Ratis'
+ * timers), nor the acknowledged rows real servers lost after such re-elections (the "WAL version gap … snapshot
+ * resync" of arcadedb-local-processes.md): the simulator never loses an acknowledged row unless a fault asks it to.</li>
+ * <li>A graceful stop cuts requests in flight the same way a crash does (whether a real server answers them
+ * before it stops was not checked).</li>
  * </ul>
  */
 package ha.sim;

@@ -1,0 +1,441 @@
+package ha;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/**
+ * Reads what every node holds and judges a {@link History} against it, Jepsen-style. A marker's
+ * outcome is the best of its attempts (a retry of the same marker is one row): acknowledged if any
+ * attempt was, else indeterminate if any attempt was indeterminate or is still pending, else failed.
+ * <ul>
+ *   <li>lost: acknowledged, present on no node;</li>
+ *   <li>missing: acknowledged, present on some nodes but not all (with the nodes lacking it);</li>
+ *   <li>unexpected: held by a node but never attempted;</li>
+ *   <li>duplicated: held more than once by one node;</li>
+ *   <li>information only: how many failed and how many indeterminate writes are present somewhere.</li>
+ * </ul>
+ */
+public final class Checker {
+    /** How many markers a message lists per class. */
+    static final int LISTED = 5;
+    private static final Duration SETTLE_POLL = Duration.ofMillis(500);
+    private static final int STABLE_POLLS = 3;
+
+    private Checker() {
+    }
+
+    /** The judgement of one history against what the nodes hold. */
+    public record Verdict(int attempted, int acknowledged, int failed, int indeterminate,
+                          List<String> lost,
+                          Map<String, List<String>> missing,
+                          Map<String, List<String>> unexpected,
+                          Map<String, List<String>> duplicated,
+                          int failedPresent, int indeterminatePresent,
+                          String message) {
+
+        /** True iff nothing was lost, missing, unexpected or duplicated. */
+        public boolean ok() {
+            return lost.isEmpty() && missing.isEmpty() && unexpected.isEmpty() && duplicated.isEmpty();
+        }
+
+        /** The figures for report.json. */
+        public Map<String, Object> counts() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lost", lost.size());
+            m.put("missing", missing.size());
+            m.put("unexpected", total(unexpected));
+            m.put("duplicated", total(duplicated));
+            m.put("attempted", attempted);
+            m.put("acknowledged", acknowledged);
+            m.put("failed", failed);
+            m.put("indeterminate", indeterminate);
+            m.put("failedPresent", failedPresent);
+            m.put("indeterminatePresent", indeterminatePresent);
+            return m;
+        }
+
+        /** The same verdict with a note appended to its message. */
+        Verdict withNote(String note) {
+            return new Verdict(attempted, acknowledged, failed, indeterminate, lost, missing, unexpected, duplicated,
+                    failedPresent, indeterminatePresent, message + "; " + note);
+        }
+
+        @Override
+        public String toString() {
+            return message;
+        }
+    }
+
+    /**
+     * Judges {@code ops} against {@code held}: node name → every marker that node returned (duplicates
+     * kept). Only markers {@code inScope} accepts count, in both. {@code events} (may be empty) explain
+     * when lost or missing rows were acknowledged relative to what happened to the acknowledging node.
+     */
+    public static Verdict check(List<History.Op> ops, Map<String, List<String>> held, Predicate<String> inScope,
+                                List<History.Event> events) {
+        Map<String, History.Outcome> outcome = new HashMap<>();
+        Map<String, History.Op> firstAck = new HashMap<>();
+        for (History.Op op : ops) {
+            if (!inScope.test(op.marker())) {
+                continue;
+            }
+            outcome.merge(op.marker(), effective(op.outcome()), Checker::better);
+            if (op.outcome() == History.Outcome.ACKNOWLEDGED) {
+                firstAck.merge(op.marker(), op, (a, b) -> a.answeredMillis() <= b.answeredMillis() ? a : b);
+            }
+        }
+        Map<String, Set<String>> present = new TreeMap<>();            // marker -> nodes holding it
+        Map<String, List<String>> unexpected = new TreeMap<>();
+        Map<String, List<String>> duplicated = new TreeMap<>();
+        for (Map.Entry<String, List<String>> e : new TreeMap<>(held).entrySet()) {
+            String node = e.getKey();
+            Map<String, Integer> times = new TreeMap<>();
+            for (String marker : e.getValue()) {
+                if (marker != null && inScope.test(marker)) {
+                    times.merge(marker, 1, Integer::sum);
+                }
+            }
+            List<String> strange = new ArrayList<>();
+            List<String> twice = new ArrayList<>();
+            times.forEach((marker, n) -> {
+                present.computeIfAbsent(marker, k -> new TreeSet<>()).add(node);
+                if (!outcome.containsKey(marker)) {
+                    strange.add(marker);
+                }
+                if (n > 1) {
+                    twice.add(marker);
+                }
+            });
+            if (!strange.isEmpty()) {
+                unexpected.put(node, List.copyOf(strange));
+            }
+            if (!twice.isEmpty()) {
+                duplicated.put(node, List.copyOf(twice));
+            }
+        }
+        Set<String> nodes = new TreeSet<>(held.keySet());
+        List<String> lost = new ArrayList<>();
+        Map<String, List<String>> missing = new TreeMap<>();
+        int acknowledged = 0;
+        int failed = 0;
+        int indeterminate = 0;
+        int failedPresent = 0;
+        int indeterminatePresent = 0;
+        for (Map.Entry<String, History.Outcome> e : new TreeMap<>(outcome).entrySet()) {
+            String marker = e.getKey();
+            Set<String> on = present.getOrDefault(marker, Set.of());
+            switch (e.getValue()) {
+                case ACKNOWLEDGED -> {
+                    acknowledged++;
+                    if (on.isEmpty()) {
+                        lost.add(marker);
+                    } else if (!on.containsAll(nodes)) {
+                        List<String> lacking = new ArrayList<>(nodes);
+                        lacking.removeAll(on);
+                        missing.put(marker, List.copyOf(lacking));
+                    }
+                }
+                case FAILED -> {
+                    failed++;
+                    failedPresent += on.isEmpty() ? 0 : 1;
+                }
+                default -> {
+                    indeterminate++;
+                    indeterminatePresent += on.isEmpty() ? 0 : 1;
+                }
+            }
+        }
+        String message = message(outcome.size(), acknowledged, failed, indeterminate, lost, missing, unexpected,
+                duplicated, failedPresent, indeterminatePresent, firstAck, events);
+        return new Verdict(outcome.size(), acknowledged, failed, indeterminate, List.copyOf(lost),
+                Collections.unmodifiableMap(missing), Collections.unmodifiableMap(unexpected),
+                Collections.unmodifiableMap(duplicated), failedPresent, indeterminatePresent, message);
+    }
+
+    private static History.Outcome effective(History.Outcome o) {
+        return o == History.Outcome.PENDING ? History.Outcome.INDETERMINATE : o;
+    }
+
+    private static History.Outcome better(History.Outcome a, History.Outcome b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(History.Outcome o) {
+        return switch (o) {
+            case ACKNOWLEDGED -> 3;
+            case INDETERMINATE, PENDING -> 2;
+            case FAILED -> 1;
+        };
+    }
+
+    private static String message(int attempted, int acknowledged, int failed, int indeterminate, List<String> lost,
+                                  Map<String, List<String>> missing, Map<String, List<String>> unexpected,
+                                  Map<String, List<String>> duplicated, int failedPresent, int indeterminatePresent,
+                                  Map<String, History.Op> firstAck, List<History.Event> events) {
+        String info = failed + " failed" + (failedPresent > 0 ? " of which " + failedPresent + " present" : "")
+                + ", " + indeterminate + " indeterminate of which " + indeterminatePresent + " present";
+        if (lost.isEmpty() && missing.isEmpty() && unexpected.isEmpty() && duplicated.isEmpty()) {
+            return "all " + acknowledged + " acknowledged rows on every node (" + info + ")";
+        }
+        List<String> parts = new ArrayList<>();
+        if (!lost.isEmpty()) {
+            parts.add("LOST " + rows(lost.size(), "acknowledged row") + " (present on no node): "
+                    + listed(lost, m -> m + explain(firstAck.get(m), events)));
+        }
+        if (!missing.isEmpty()) {
+            parts.add("MISSING " + rows(missing.size(), "acknowledged row") + " (present on some nodes but not all): "
+                    + listed(new ArrayList<>(missing.keySet()),
+                            m -> m + " lacking on " + String.join(", ", missing.get(m)) + explain(firstAck.get(m), events)));
+        }
+        if (!unexpected.isEmpty()) {
+            parts.add("UNEXPECTED " + rows(total(unexpected), "row") + " never attempted: " + perNode(unexpected));
+        }
+        if (!duplicated.isEmpty()) {
+            parts.add("DUPLICATED " + rows(total(duplicated), "row") + " held more than once: " + perNode(duplicated));
+        }
+        return String.join("; ", parts) + " (of " + attempted + " attempted: " + acknowledged + " acknowledged, " + info + ")";
+    }
+
+    private static String rows(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
+    private static String perNode(Map<String, List<String>> byNode) {
+        List<String> parts = new ArrayList<>();
+        byNode.forEach((node, markers) -> parts.add("on " + node + " " + listed(markers, m -> m)));
+        return String.join("; ", parts);
+    }
+
+    private static String listed(List<String> markers, java.util.function.Function<String, String> show) {
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < Math.min(LISTED, markers.size()); i++) {
+            shown.add(show.apply(markers.get(i)));
+        }
+        String text = String.join(", ", shown);
+        return markers.size() > LISTED ? text + " and " + (markers.size() - LISTED) + " more" : text;
+    }
+
+    private static int total(Map<String, List<String>> byNode) {
+        return byNode.values().stream().mapToInt(List::size).sum();
+    }
+
+    /**
+     * " (acknowledged by arcadedb-0 at +12.3 s, 0.4 s after it became leader, 0.2 s before it was killed)":
+     * the time relative to the phase's start and to the nearest events before and after that name the
+     * acknowledging node.
+     */
+    static String explain(History.Op ack, List<History.Event> events) {
+        if (ack == null) {
+            return "";
+        }
+        long at = ack.answeredMillis();
+        StringBuilder sb = new StringBuilder(" (acknowledged by ").append(ack.node());
+        History.Event start = phaseStart(ack, events);
+        History.Event before = null;
+        History.Event after = null;
+        for (History.Event e : events) {
+            if (e.node() == null || !e.node().equals(ack.node())) {
+                continue;
+            }
+            if (e.atMillis() <= at && (before == null || e.atMillis() >= before.atMillis())) {
+                before = e;
+            }
+            if (e.atMillis() > at && (after == null || e.atMillis() < after.atMillis())) {
+                after = e;
+            }
+        }
+        sb.append(start != null ? " at +" + secs(at - start.atMillis())
+                : " at " + DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC)
+                        .format(Instant.ofEpochMilli(at)) + " UTC");
+        if (before != null) {
+            sb.append(", ").append(secs(at - before.atMillis())).append(" after it ").append(happened(before.kind()));
+        }
+        if (after != null) {
+            sb.append(", ").append(secs(after.atMillis() - at)).append(" before it ").append(happened(after.kind()));
+        }
+        return sb.append(')').toString();
+    }
+
+    /** The latest phase-start at or before the answer, of the op's own phase where there is one. */
+    private static History.Event phaseStart(History.Op ack, List<History.Event> events) {
+        History.Event own = null;
+        History.Event any = null;
+        for (History.Event e : events) {
+            if (!"phase-start".equals(e.kind()) || e.atMillis() > ack.answeredMillis()) {
+                continue;
+            }
+            if (any == null || e.atMillis() >= any.atMillis()) {
+                any = e;
+            }
+            if (java.util.Objects.equals(e.phase(), ack.phase()) && (own == null || e.atMillis() >= own.atMillis())) {
+                own = e;
+            }
+        }
+        return own != null ? own : any;
+    }
+
+    private static String happened(String kind) {
+        return switch (kind) {
+            case "killed" -> "was killed";
+            case "stopped" -> "was stopped";
+            case "restarted" -> "was restarted";
+            case "became-leader" -> "became leader";
+            case "fault" -> "had a fault";
+            case "wiped" -> "was wiped";
+            default -> "saw " + kind.replace('-', ' ');
+        };
+    }
+
+    private static String secs(long millis) {
+        return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    /** One poll of the settling read. */
+    private record Poll(ClusterOps.Views views, String leaderName, String health, boolean followersHealthy,
+                        Map<String, List<String>> markers, Map<String, String> unread, Map<String, Long> applied, int stableFor) {
+        boolean settled() {
+            return views.all().stream().allMatch(ClusterOps.View::answered) && leaderName != null
+                    && followersHealthy && unread.isEmpty() && caughtUp() && stableFor >= STABLE_POLLS;
+        }
+
+        /**
+         * Every node has applied the same Raft index (where the server reports it). HEALTHY alone is not enough: it
+         * allows a lag of up to arcadedb.ha.replicationLagWarning entries, and on 26.8.1 a restarted follower stayed
+         * HEALTHY for seconds while it lacked rows it applied later.
+         */
+        boolean caughtUp() {
+            return applied.values().stream().filter(java.util.Objects::nonNull).distinct().count() <= 1;
+        }
+
+        @Override
+        public String toString() {
+            Map<String, Object> sizes = new TreeMap<>();
+            markers.forEach((n, m) -> sizes.put(n, m.size()));
+            unread.forEach(sizes::put);
+            return views + ", leader " + (leaderName == null ? "not agreed" : leaderName) + ", followers " + health
+                    + ", rows " + sizes + ", applied index " + applied + ", unchanged for " + stableFor + " poll"
+                    + (stableFor == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * Polls (through {@link Wait}) until the cluster has settled: every node answers, all name the same
+     * leader, the leader reports every follower HEALTHY where the version reports replicaStatus, every node
+     * reports the same applied Raft index with its read (X-ArcadeDB-Commit-Index), and every node's marker
+     * list is unchanged over 3 consecutive polls. Then reads every node once more and checks
+     * {@code history.ops()} whose marker {@code inScope} accepts (rows of earlier phases are then expected),
+     * explained by the events of {@code phase}. If not settled by the deadline it still checks with the last
+     * reads and says so in the message, with what was last seen; a node never read counts as holding no
+     * rows. Stop the writers first, or the marker lists never settle. Never throws for data problems.
+     */
+    public static Verdict awaitSettledAndCheck(Target target, ClusterOps cluster, Rows rows, History history, String phase,
+                                               Predicate<String> inScope, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean replicaStatus;
+        try {
+            replicaStatus = cluster.version(timeout).reportsReplicaStatus();
+        } catch (RuntimeException e) {
+            replicaStatus = false;
+        }
+        boolean withHealth = replicaStatus;
+        Map<String, List<String>> lastRead = new TreeMap<>();
+        AtomicReference<Poll> previous = new AtomicReference<>();
+        String note = null;
+        try {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Wait.until("the cluster to settle (one leader, followers healthy, one applied index, every node's rows unchanged over "
+                            + STABLE_POLLS + " polls) before checking " + phase, SETTLE_POLL, left,
+                    () -> {
+                        Poll p = poll(target, cluster, rows, withHealth, previous.get(), lastRead);
+                        previous.set(p);
+                        return p;
+                    }, Poll::settled);
+        } catch (Wait.WaitTimeoutException e) {
+            note = "the cluster did not settle within " + Log.seconds(timeout) + "; last seen: "
+                    + (previous.get() == null ? e.lastSeen() : previous.get());
+        }
+        Map<String, List<String>> held = new TreeMap<>();
+        Map<String, String> unread = new TreeMap<>();
+        for (Node node : target.nodes()) {
+            try {
+                held.put(node.name(), rows.markerList(node));
+            } catch (RuntimeException e) {
+                List<String> last = lastRead.get(node.name());
+                if (last != null) {
+                    held.put(node.name(), last);
+                    unread.put(node.name(), "not readable now (" + e.getMessage() + "), judged by its last read");
+                } else {
+                    held.put(node.name(), List.of());
+                    unread.put(node.name(), "never readable (" + e.getMessage() + "), counted as holding no rows");
+                }
+            }
+        }
+        List<History.Op> ops = history.ops().stream().filter(o -> inScope.test(o.marker())).toList();
+        Verdict verdict = check(ops, held, inScope, history.events(phase));
+        if (!unread.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            unread.forEach((n, why) -> parts.add(n + " " + why));
+            verdict = verdict.withNote(String.join("; ", parts));
+        }
+        return note == null ? verdict : verdict.withNote(note);
+    }
+
+    private static Poll poll(Target target, ClusterOps cluster, Rows rows, boolean withHealth, Poll previous,
+                             Map<String, List<String>> lastRead) {
+        ClusterOps.Views views = cluster.views();
+        String leaderName = null;
+        String health = "not read";
+        boolean healthy = false;
+        String id = views.agreedLeaderId();
+        if (id != null) {
+            try {
+                Node leader = target.nodeOfPeer(id);
+                if (views.of(leader).status().leader()) {
+                    leaderName = leader.name();
+                    if (withHealth) {
+                        ClusterOps.FollowerHealth h = cluster.followerHealth(leader);
+                        health = h.toString();
+                        healthy = h.all(ClusterOps::healthy);
+                    } else {
+                        health = "not reported by this version";
+                        healthy = true;
+                    }
+                }
+            } catch (RuntimeException e) {
+                health = "unreadable (" + e.getMessage() + ")";
+            }
+        }
+        Map<String, List<String>> markers = new TreeMap<>();
+        Map<String, String> unread = new TreeMap<>();
+        Map<String, Long> applied = new TreeMap<>();
+        for (Node node : target.nodes()) {
+            try {
+                Rows.MarkerRead read = rows.markerRead(node);
+                applied.put(node.name(), read.appliedIndex());
+                List<String> list = new ArrayList<>(read.markers());
+                Collections.sort(list);
+                markers.put(node.name(), list);
+                lastRead.put(node.name(), list);
+            } catch (RuntimeException e) {
+                unread.put(node.name(), "unreadable");
+            }
+        }
+        int stable = previous != null && previous.unread().isEmpty() && unread.isEmpty()
+                && previous.markers().equals(markers) ? previous.stableFor() + 1 : 1;
+        return new Poll(views, leaderName, health, healthy, markers, unread, applied, stable);
+    }
+}

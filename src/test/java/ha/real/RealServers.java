@@ -1,0 +1,136 @@
+package ha.real;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import ha.Json;
+import ha.LocalJava;
+import ha.LocalPorts;
+import ha.LocalTarget;
+import ha.Wait;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real ArcadeDB installation the tests run (../shared/arcadedb/26.8.1 next to the project, or ARCADEDB_HOME), and
+ * an independent look at what a node's data folder holds: the folder is copied, opened by a standalone server (no HA,
+ * so nothing replicates into it) on free ports, and read over plain HTTP, without any of the suite's code.
+ */
+final class RealServers {
+    static final Path ROOT = Path.of(System.getProperty("ha.projectRoot", ".")).toAbsolutePath().normalize();
+
+    private RealServers() {
+    }
+
+    /** The installation, or empty with the reason in {@code why[0]}. */
+    static Optional<Path> installation(String[] why) {
+        String env = System.getenv("ARCADEDB_HOME");
+        Path home = env != null && !env.isBlank() ? Path.of(env) : ROOT.resolve("../shared/arcadedb/26.8.1").normalize();
+        if (!Files.isDirectory(home.resolve("lib"))) {
+            why[0] = "no real ArcadeDB installation at " + home + " (set ARCADEDB_HOME, or keep ../shared/arcadedb/26.8.1 next to the project)";
+            return Optional.empty();
+        }
+        return Optional.of(home);
+    }
+
+    /** A JDK 21+ for the servers, or empty with the reason in {@code why[0]}. */
+    static Optional<LocalJava> java(String[] why) {
+        try {
+            return Optional.of(LocalJava.find(null, System.getenv()));
+        } catch (RuntimeException e) {
+            why[0] = "no JDK 21+ to run ArcadeDB servers: " + e.getMessage();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every marker (SELECT marker FROM HaRow, duplicates kept) that the database {@code database} in a node's data folder
+     * holds, read by a standalone server started on a copy of that folder with root's password {@code password}.
+     */
+    static List<String> markersIn(Path dataFolder, String database, String password, Path home, LocalJava java, Path scratch)
+            throws IOException, InterruptedException {
+        Path copy = scratch.resolve(dataFolder.getParent().getFileName().toString());
+        copyTree(dataFolder, copy);
+        LocalPorts ports = LocalPorts.allocate(null, 0, "independent-read");
+        List<String> cmd = new ArrayList<>(List.of(java.executable().toString()));
+        cmd.addAll(LocalTarget.JVM_OPTIONS);
+        cmd.addAll(List.of("-cp", home.resolve("lib") + "/*",
+                "-Darcadedb.server.name=independent-read",
+                "-Darcadedb.server.rootPath=" + copy,
+                "-Darcadedb.server.databaseDirectory=" + copy.resolve("databases"),
+                "-Darcadedb.server.httpIncomingHost=127.0.0.1",
+                "-Darcadedb.server.httpIncomingPort=" + ports.http(),
+                "-Darcadedb.server.httpsIncomingPort=" + ports.https(),
+                "com.arcadedb.server.ArcadeDBServer"));
+        Path log = scratch.resolve(copy.getFileName() + "-independent-read.log");
+        Process server = new ProcessBuilder(cmd).directory(scratch.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String auth = "Basic " + Base64.getEncoder().encodeToString(("root:" + password).getBytes(StandardCharsets.UTF_8));
+            URI query = URI.create("http://127.0.0.1:" + ports.http() + "/api/v1/query/" + database);
+            String body = "{\"language\":\"sql\",\"command\":\"SELECT marker FROM HaRow\",\"limit\":100000}";
+            HttpResponse<String> answer = Wait.until("a standalone server on a copy of " + dataFolder + " to answer the query",
+                    Duration.ofMillis(500), Duration.ofSeconds(90), () -> {
+                        if (!server.isAlive()) {
+                            throw new IllegalStateException("the standalone server exited; " + Files.readString(log));
+                        }
+                        return http.send(HttpRequest.newBuilder(query).header("Authorization", auth)
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    }, r -> r.statusCode() == 200);
+            List<String> markers = new ArrayList<>();
+            JsonNode result = Json.read(answer.body()).path("result");
+            result.forEach(r -> markers.add(r.path("marker").asText()));
+            return markers;
+        } finally {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().endsWith(".lock")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    /** history.jsonl's op lines. */
+    static List<JsonNode> ops(Path historyJsonl) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(historyJsonl, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                JsonNode n = Json.read(line);
+                if ("op".equals(n.path("type").asText())) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> env(String password) {
+        return Map.of("HA_ROOT_PASSWORD", password);
+    }
+}
