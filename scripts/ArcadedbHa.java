@@ -24,11 +24,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "arcadedb-ha", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {
-            "Proves that ArcadeDB's Raft high availability works on a cluster installed with the chart.",
-            "Runs the phases in this order (each is also its own script, alias ha-<phase>):",
+            "Proves that ArcadeDB's Raft high availability works on a cluster installed",
+            "with the chart. Runs the phases in this order (each is also its own script,",
+            "alias ha-<phase>):",
             "  rollout, health, quorum, write, read, replica-health, transfer,",
-            "  then the disruptive ones: scale-up, snapshot-recovery, failover, rolling-restart",
-            "Exit code: 0 every selected phase passed, 1 a phase failed or the cluster could not be used, 2 bad usage."})
+            "  then the disruptive ones: scale-up, snapshot-recovery, failover,",
+            "  rolling-restart",
+            "",
+            "Exit code: 0 every selected phase passed, 1 a phase failed or the cluster",
+            "could not be used, 2 bad usage."})
 public class ArcadedbHa implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -47,10 +51,10 @@ public class ArcadedbHa implements Callable<Integer> {
     @Option(names = "--list", description = "List the phases and exit.")
     boolean list;
 
-    @Option(names = "--scale-to", paramLabel = "N", description = "Replicas the scale-up phase grows to (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale-to", paramLabel = "N", description = "Nodes the scale-up phase grows the cluster to (default: ${DEFAULT-VALUE}).")
     int scaleTo = 5;
 
-    @Option(names = "--keep-scaled", description = "Leave the cluster at --scale-to replicas after scale-up.")
+    @Option(names = "--keep-scaled", description = "Leave the cluster at --scale-to nodes after scale-up.")
     boolean keepScaled;
 
     /** Every phase of the suite, in the order the driver runs them: the disruptive ones last. */
@@ -94,7 +98,8 @@ public class ArcadedbHa implements Callable<Integer> {
     public Integer call() {
         List<Phase> phases = select(allPhases(), only, from);
         if (list) {
-            phases.forEach(p -> System.out.printf("%-16s %s%n", p.name(), p.summary()));
+            int width = phases.stream().mapToInt(p -> p.name().length()).max().orElse(0);
+            phases.forEach(p -> System.out.printf("%-" + width + "s  %s%n", p.name(), p.summary()));
             return Cli.PASSED;
         }
         return new PhaseRunner(common, failFast).run(phases);

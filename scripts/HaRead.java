@@ -7,6 +7,7 @@
 package ha.scripts;
 
 import ha.Cli;
+import ha.Log;
 import ha.CommonOptions;
 import ha.Node;
 import ha.Phase;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-read", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Reads back on every node, not just the leader: every HaRow the leader holds (including the row "
-                + "the write phase inserted, when run by the driver) becomes readable on each follower within --timeout.")
+                + "the write phase inserted, when run by the driver; run alone, it inserts a row of its own first) becomes "
+                + "readable on each follower within --timeout.")
 public class HaRead implements Phase, Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -40,18 +42,30 @@ public class HaRead implements Phase, Callable<Integer> {
     public void run(PhaseContext ctx) {
         Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
         String written = (String) ctx.shared().get(ha.Rows.WRITTEN_MARKER);
+        if (written == null) {
+            written = writeOwnRow(ctx, leader);
+        }
         Set<String> onLeader = Wait.until("the leader " + leader + " to return the rows of " + ha.Rows.TYPE,
                 Wait.HTTP_POLL, ctx.timeout(), () -> ctx.rows().markers(leader), rows -> true);
         if (onLeader.isEmpty()) {
             throw new PhaseFailure("expected rows of " + ha.Rows.TYPE + " in database '" + ctx.rows().database()
-                    + "' on the leader " + leader + ", saw none (run ha-write first)");
+                    + "' on the leader " + leader + ", saw none");
         }
-        if (written != null && !onLeader.contains(written)) {
+        if (!onLeader.contains(written)) {
             throw new PhaseFailure("expected the leader " + leader + " to return the row " + written
-                    + " that the write phase inserted, saw " + onLeader.size() + " rows without it");
+                    + " inserted by this run, saw " + onLeader.size() + " rows without it");
         }
         ctx.rows().awaitOnEveryNode(onLeader, ctx.timeout());
         ctx.figure("rows checked per node", onLeader.size());
+    }
+
+    /** Without the write phase before it (a run of this phase alone, e.g. on a fresh local cluster): a row of its own to read. */
+    private String writeOwnRow(PhaseContext ctx, Node leader) {
+        String marker = ctx.runId() + "-read";
+        Log.step("the write phase did not run before: inserting the row %s through the leader %s to read back", marker, leader);
+        ctx.rows().ensureSchema(leader, ctx.timeout());
+        ctx.rows().insertAcknowledged(leader, marker, name(), ctx.timeout());
+        return marker;
     }
 
     @Override

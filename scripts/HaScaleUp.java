@@ -33,16 +33,28 @@ import picocli.CommandLine.Option;
         description = "Scales the cluster up (helm upgrade --reuse-values --set replicaCount=N on Kubernetes): the new peers "
                 + "join (on their own on 26.8.1+, through POST /api/v1/cluster/peer on older servers), every node names the same "
                 + "leader, every follower is HEALTHY and the rows written before the upgrade are readable on the new nodes. "
-                + "Afterwards the extra peers are removed and the cluster scaled back, unless --keep.")
+                + "Afterwards the extra peers are removed and the cluster scaled back, unless --keep-scaled.")
 public class HaScaleUp implements Phase, Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--to", paramLabel = "N", description = "Replicas to scale up to (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale-to", paramLabel = "N", description = "Nodes to grow the cluster to (default: ${DEFAULT-VALUE}).")
     int to = 5;
 
-    @Option(names = "--keep", description = "Stay at --to replicas afterwards instead of scaling back down.")
+    @Option(names = "--keep-scaled", description = "Stay at --scale-to nodes afterwards instead of scaling back down.")
     boolean keep;
+
+    @Option(names = "--to", paramLabel = "N", hidden = true, description = "Deprecated: --scale-to.")
+    void deprecatedTo(int nodes) {
+        Log.error("warning: --to is deprecated; use --scale-to (the driver's name for it too)");
+        this.to = nodes;
+    }
+
+    @Option(names = "--keep", hidden = true, description = "Deprecated: --keep-scaled.")
+    void deprecatedKeep(boolean keepScaled) {
+        Log.error("warning: --keep is deprecated; use --keep-scaled (the driver's name for it too)");
+        this.keep = keepScaled;
+    }
 
     public HaScaleUp to(int replicas) {
         this.to = replicas;
@@ -70,7 +82,7 @@ public class HaScaleUp implements Phase, Callable<Integer> {
         ClusterOps cluster = ctx.cluster();
         List<Node> before = target.nodes();
         if (to <= before.size()) {
-            throw new UsageException("--to " + to + " does not grow the cluster: it has " + before.size() + " nodes");
+            throw new UsageException("--scale-to " + to + " does not grow the cluster: it has " + before.size() + " nodes");
         }
         ServerVersion version = cluster.version(ctx.timeout());
         Node leader = cluster.awaitLeader("every node to name the same leader", ctx.timeout());

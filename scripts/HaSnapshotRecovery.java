@@ -130,7 +130,7 @@ public class HaSnapshotRecovery implements Phase, Callable<Integer> {
      * (mode=snapshot" line or the reconciler's "Installing snapshot for database". Returns that line; fails with what
      * the log shows instead (a log-replay catch-up, or no resync at all).
      */
-    static String assertSnapshotInstall(String log, Node follower) {
+    public static String assertSnapshotInstall(String log, Node follower) {
         String text = log == null ? "" : log;
         List<String> resync = new ArrayList<>();
         for (String line : text.split("\\R")) {

@@ -6,27 +6,20 @@
 //DESCRIPTION Phase write: through the leader, create the test database and type if absent and insert a marked row.
 package ha.scripts;
 
-import ha.ArcadeClient;
 import ha.Cli;
 import ha.CommonOptions;
-import ha.Log;
 import ha.Node;
 import ha.Phase;
 import ha.PhaseContext;
-import ha.PhaseFailure;
 import ha.PhaseRunner;
 import ha.Rows;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-write", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Writes through the leader: creates the test database and the HaRow type if absent, then inserts "
-                + "one row whose marker is unique to this run. Right after the write every follower must return the row to "
-                + "a linearizable read and to a read with the write's bookmark (X-ArcadeDB-Read-After), without waiting; "
-                + "how many followers a default (eventual) read found behind is reported, not judged.")
+                + "one row whose marker is unique to this run.")
 public class HaWrite implements Phase, Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -46,38 +39,9 @@ public class HaWrite implements Phase, Callable<Integer> {
         Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
         ctx.rows().ensureSchema(leader, ctx.timeout());
         String marker = ctx.runId() + "-write";
-        Long bookmark = ctx.rows().insertAcknowledged(leader, marker, name(), ctx.timeout());
+        ctx.rows().insertAcknowledged(leader, marker, name(), ctx.timeout());
         ctx.shared().put(Rows.WRITTEN_MARKER, marker);
         ctx.figure("marker", marker);
-        readOnFollowersAtOnce(ctx, leader, marker, bookmark);
-    }
-
-    /**
-     * Reads after the write on each follower, once each (reference §6.5): linearizable, then read-your-writes with the
-     * bookmark from the write's answer, must both see the row; an eventual read may lag and is only counted.
-     */
-    private static void readOnFollowersAtOnce(PhaseContext ctx, Node leader, String marker, Long bookmark) {
-        List<String> eventualBehind = new ArrayList<>();
-        for (Node node : ctx.target().nodes()) {
-            if (node.equals(leader)) {
-                continue;
-            }
-            if (!ctx.rows().holdsNow(node, marker, "linearizable", null)) {
-                throw new PhaseFailure("expected a linearizable read on " + node + " right after the write to return " + marker
-                        + ", saw no such row");
-            }
-            if (bookmark != null && !ctx.rows().holdsNow(node, marker, "read_your_writes", bookmark)) {
-                throw new PhaseFailure("expected a read on " + node + " with the write's bookmark (X-ArcadeDB-Read-After: " + bookmark
-                        + ") to return " + marker + ", saw no such row");
-            }
-            if (!ctx.rows().holdsNow(node, marker, "eventual", null)) {
-                eventualBehind.add(node.name());
-            }
-        }
-        ctx.figure("followers behind an eventual read", eventualBehind.isEmpty() ? "none" : String.join(", ", eventualBehind));
-        if (bookmark == null) {
-            Log.step("the write's answer carried no %s header: the bookmark read was not tried", ArcadeClient.COMMIT_INDEX);
-        }
     }
 
     @Override

@@ -148,7 +148,27 @@ public final class AfterDisruption {
             Log.step("no database '%s' to verify %s", db, after);
             return;
         }
-        JsonNode result = client.verify(db).path("result");
+        List<String> gone = new ArrayList<>();
+        for (ClusterStatus.Peer peer : client.cluster().peerList()) {
+            if (target.nodes().stream().noneMatch(n -> target.peerIdOf(n).equals(peer.id()))) {
+                gone.add(peer.id());
+            }
+        }
+        if (!gone.isEmpty()) {
+            // Seen twice on 26.8.1: a leader that verified while its server list still named stopped peers answered
+            // no write for minutes afterwards, which would fail every later phase for the check's sake.
+            Log.step("database verify skipped %s: the leader's server list still names peers that are no longer nodes %s, "
+                    + "and a 26.8.1 leader that verifies against them stops answering writes", after, gone);
+            return;
+        }
+        JsonNode result;
+        try {
+            result = client.verify(db).path("result");
+        } catch (ArcadeClient.NodeUnreachableException e) {
+            throw new PhaseFailure("expected the leader " + leader.name() + " to answer POST /api/v1/cluster/verify/" + db + " " + after
+                    + ", saw no answer (" + e.getMessage() + "); the leader verifies by calling every peer's HTTP address, so a "
+                    + "wrong peer address makes it wait on itself");
+        }
         Map<String, Node> expected = new java.util.LinkedHashMap<>();
         for (Node node : target.nodes()) {
             if (!node.equals(leader)) {

@@ -144,6 +144,7 @@ public final class ClusterOps {
     /**
      * Waits until every node names the same non-null leader, that leader is one of the nodes and says
      * so itself, and (where the version has the field) reports {@code leaderReady}. Returns the leader.
+     * On a timeout the failure quotes the HA plugin error of every node whose log has one.
      */
     public Node awaitLeader(String description, Duration timeout) {
         return awaitLeader(description, timeout, null);
@@ -152,7 +153,17 @@ public final class ClusterOps {
     /** As {@link #awaitLeader(String, Duration)} among some of the nodes ({@code null}: all of them). */
     public Node awaitLeader(String description, Duration timeout, List<Node> among) {
         boolean readyField = version(timeout).reportsLeaderReady();
-        Views agreed = Wait.until(description, Wait.HTTP_POLL, timeout, () -> views(among == null ? target.nodes() : among), v -> {
+        Views agreed;
+        try {
+            agreed = awaitAgreedLeader(description, timeout, among, readyField);
+        } catch (Wait.WaitTimeoutException e) {
+            throw HaPluginErrors.explain(target, e);
+        }
+        return target.nodeOfPeer(agreedLeaderOrFail(agreed));
+    }
+
+    private Views awaitAgreedLeader(String description, Duration timeout, List<Node> among, boolean readyField) {
+        return Wait.until(description, Wait.HTTP_POLL, timeout, () -> views(among == null ? target.nodes() : among), v -> {
             String id = v.agreedLeaderId();
             if (id == null) {
                 return false;
@@ -166,7 +177,6 @@ public final class ClusterOps {
             ClusterStatus own = v.all().stream().filter(x -> x.node().equals(leader)).map(View::status).findFirst().orElse(null);
             return own != null && own.leader() && (!readyField || Boolean.TRUE.equals(own.leaderReady()));
         });
-        return target.nodeOfPeer(agreedLeaderOrFail(agreed));
     }
 
     private static String agreedLeaderOrFail(Views v) {

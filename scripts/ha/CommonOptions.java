@@ -2,12 +2,16 @@ package ha;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every phase script and the driver share: where the cluster is and how long to wait. */
 public final class CommonOptions {
     public enum TargetKind { kube, local }
+
+    /** The options below that only the Kubernetes target reads (--help lists them in their own group). */
+    public static final Set<String> KUBERNETES_OPTIONS = Set.of("--context", "--namespace", "--release", "--chart");
 
     @Option(names = "--target", paramLabel = "KIND",
             description = "kube: the chart's release on a Kubernetes cluster (default). local: ArcadeDB server processes on this machine.")
@@ -22,8 +26,8 @@ public final class CommonOptions {
     @Option(names = "--release", paramLabel = "NAME", description = "Helm release of the chart (default: ${DEFAULT-VALUE}).")
     public String release = "test-arcadedb";
 
-    @Option(names = "--chart", paramLabel = "DIR", description = "Chart used by helm upgrade in scale-up (default: ${DEFAULT-VALUE}).")
-    public Path chart = Path.of("charts/arcadedb");
+    @Option(names = "--chart", paramLabel = "DIR", description = "Chart used by helm upgrade in scale-up (default: charts/arcadedb in the suite's folder).")
+    public Path chart;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "How long any one wait of a phase may take, e.g. 90s, 2m (default: 2m).")
@@ -48,6 +52,11 @@ public final class CommonOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Also print every poll that was not yet ready.")
     public boolean verbose;
+
+    /** The chart: the option, else charts/arcadedb in the suite's folder ({@link ProjectRoot}). */
+    public Path chart() {
+        return chart != null ? chart : ProjectRoot.resolve("charts", "arcadedb");
+    }
 
     /** Options of --target local (ArcadeDB server processes on this machine). */
     @Mixin

@@ -13,8 +13,8 @@ package ha;
  * files, so no script carries a {@code //DEPS} line of its own. The Maven test build declares the same
  * versions; {@code DependencyAlignmentTest} fails when the two disagree.
  *
- * <p>fabric8 7.x is chosen over 8.x because 7.x brings Jackson 2 ({@code com.fasterxml}), the Jackson of
- * the design card's jackson-databind: one Jackson major version on the classpath.
+ * <p>fabric8 7.x is chosen over 8.x because 7.x brings Jackson 2 ({@code com.fasterxml}), the Jackson our
+ * own JSON code is written against: one Jackson major version on the classpath.
  */
 final class Dependencies {
     private Dependencies() {

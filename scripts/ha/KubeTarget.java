@@ -5,9 +5,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.Config;
@@ -24,19 +21,18 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
  * The chart's release on a Kubernetes cluster. Nodes are the StatefulSet's pods, reached through a
- * {@link PortForwardPool}; the root password is read from the Secret the pods get it from (the Secret
- * volume behind {@code -Darcadedb.server.rootPasswordPath}, or the {@code arcadedb.server.rootPassword} env entry).
+ * {@link PortForwardPool}; the root password is read from the Secret that the pod sees as the file named by
+ * {@code -Darcadedb.server.rootPasswordPath} (see {@link SecretFiles}).
  */
 public final class KubeTarget implements Target {
     public static final String CONTAINER = "arcadedb";
     public static final String PASSWORD_ENV = "arcadedb.server.rootPassword";
-    public static final String PASSWORD_PATH = "arcadedb.server.rootPasswordPath";
+    public static final String PASSWORD_FILE_SETTING = "arcadedb.server.rootPasswordPath";
     private static final Duration POLL = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
@@ -175,61 +171,23 @@ public final class KubeTarget implements Target {
         return out;
     }
 
-    /**
-     * The root password, from the Secret the pod gets it from: the Secret volume holding the file that
-     * {@code -Darcadedb.server.rootPasswordPath} names, else the {@code arcadedb.server.rootPassword} env entry.
-     */
     private String readPassword(StatefulSet sts, Container container) {
-        SecretKeySelector ref = passwordFileSecret(sts, container);
-        if (ref == null) {
-            ref = container.getEnv() == null ? null : container.getEnv().stream()
-                    .filter(e -> PASSWORD_ENV.equals(e.getName()) && e.getValueFrom() != null)
-                    .map(e -> e.getValueFrom().getSecretKeyRef()).filter(Objects::nonNull).findFirst().orElse(null);
-        }
-        if (ref == null) {
-            throw new SuiteException("StatefulSet " + sts.getMetadata().getName() + " gives the root password neither as a file from a"
-                    + " Secret volume (-D" + PASSWORD_PATH + ") nor as env " + PASSWORD_ENV + " from a Secret; is it installed by this chart?");
-        }
-        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        SecretFiles.SecretKey ref = SecretFiles.find(sts, container, PASSWORD_FILE_SETTING, settings.get(PASSWORD_FILE_SETTING), "root password");
+        Secret secret = client.secrets().inNamespace(namespace).withName(ref.secretName()).get();
         if (secret == null) {
-            throw new SuiteException("the Secret '" + ref.getName() + "' named by StatefulSet " + sts.getMetadata().getName()
+            throw new SuiteException("the Secret '" + ref.secretName() + "' named by StatefulSet " + sts.getMetadata().getName()
                     + " for the root password is missing in namespace '" + namespace + "'");
         }
         String value = null;
-        if (secret.getData() != null && secret.getData().get(ref.getKey()) != null) {
-            value = new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+        if (secret.getData() != null && secret.getData().get(ref.key()) != null) {
+            value = new String(Base64.getDecoder().decode(secret.getData().get(ref.key())), StandardCharsets.UTF_8);
         } else if (secret.getStringData() != null) {
-            value = secret.getStringData().get(ref.getKey());
+            value = secret.getStringData().get(ref.key());
         }
         if (value == null || value.isEmpty()) {
-            throw new SuiteException("the Secret '" + ref.getName() + "' has no value under key '" + ref.getKey() + "'");
+            throw new SuiteException("the Secret '" + ref.secretName() + "' has no value under key '" + ref.key() + "'");
         }
         return value;
-    }
-
-    /** Secret and key behind the file -Darcadedb.server.rootPasswordPath names (a Secret volume mounted above it), or null. */
-    private static SecretKeySelector passwordFileSecret(StatefulSet sts, Container container) {
-        String file = readSettings(container).get(PASSWORD_PATH);
-        if (file == null || container.getVolumeMounts() == null) {
-            return null;
-        }
-        for (VolumeMount mount : container.getVolumeMounts()) {
-            String dir = mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
-            if (!file.startsWith(dir)) {
-                continue;
-            }
-            String inVolume = file.substring(dir.length());
-            Volume volume = sts.getSpec().getTemplate().getSpec().getVolumes().stream()
-                    .filter(v -> v.getName().equals(mount.getName())).findFirst().orElse(null);
-            if (volume == null || volume.getSecret() == null) {
-                return null;
-            }
-            String key = volume.getSecret().getItems() == null || volume.getSecret().getItems().isEmpty() ? inVolume
-                    : volume.getSecret().getItems().stream().filter(i -> i.getPath().equals(inVolume))
-                            .map(i -> i.getKey()).findFirst().orElse(null);
-            return key == null ? null : new SecretKeySelector(key, volume.getSecret().getSecretName(), false);
-        }
-        return null;
     }
 
     private static String rootMessage(Throwable e) {
@@ -365,10 +323,15 @@ public final class KubeTarget implements Target {
         }
     }
 
+    /** Waits for the rollout; when it times out, the failure quotes the HA plugin error of any pod whose log has one. */
     @Override
     public void awaitRollout(Duration timeout) {
-        Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
-                () -> Rollout.of(statefulSet()), Rollout::done);
+        try {
+            Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
+                    () -> Rollout.of(statefulSet()), Rollout::done);
+        } catch (Wait.WaitTimeoutException e) {
+            throw HaPluginErrors.explain(this, e);
+        }
     }
 
     @Override

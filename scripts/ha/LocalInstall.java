@@ -85,6 +85,7 @@ public record LocalInstall(Path lib, String origin) {
         }
         String coordinates = "com.arcadedb:" + SERVER_ARTIFACT + ":" + version + " and com.arcadedb:" + RAFT_ARTIFACT + ":" + version;
         Path partial = folder.resolve("lib.partial");
+        boolean created = !Files.exists(folder);
         Procs.Result result;
         try {
             Files.createDirectories(folder);
@@ -94,13 +95,17 @@ public record LocalInstall(Path lib, String origin) {
             result = Procs.run(List.of("mvn", "-B", "-ntp", "-f", folder.resolve("pom.xml").toString(), "dependency:copy-dependencies",
                     "-DincludeScope=runtime", "-DoutputDirectory=" + partial), MAVEN_TIMEOUT);
         } catch (Procs.ToolMissingException e) {
+            forget(folder, partial, created);
             throw new SuiteException("cannot resolve " + coordinates + ": Maven (mvn) is not on PATH; install Maven or pass --arcadedb-home DIR");
         } catch (IOException e) {
+            forget(folder, partial, created);
             throw new SuiteException("cannot prepare " + folder + " for ArcadeDB " + version + ": " + e.getMessage());
         }
         if (!result.ok() || jars(partial).isEmpty()) {
+            forget(folder, partial, created);
             throw new SuiteException("could not resolve " + coordinates + " from Maven Central (" + mavenReason(result)
-                    + "); download the ArcadeDB distribution and pass --arcadedb-home DIR");
+                    + "); use an unpacked ArcadeDB distribution instead: --arcadedb-home DIR or ARCADEDB_HOME=DIR "
+                    + "(https://github.com/ArcadeData/arcadedb/releases)");
         }
         try {
             deleteTree(lib);
@@ -109,6 +114,15 @@ public record LocalInstall(Path lib, String origin) {
             throw new SuiteException("cannot move the resolved jars into " + lib + ": " + e.getMessage());
         }
         return new LocalInstall(lib, "ArcadeDB " + version + " from Maven Central, cached in " + folder);
+    }
+
+    /** Removes what a failed resolution left: the partial copy, and the version's folder when this run created it. */
+    private static void forget(Path folder, Path partial, boolean created) {
+        try {
+            deleteTree(created ? folder : partial);
+        } catch (IOException e) {
+            Log.warn("could not remove %s: %s", created ? folder : partial, e.getMessage());
+        }
     }
 
     /** The first line of Maven's output that says why resolution failed. */

@@ -1,8 +1,6 @@
 package ha;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,49 +12,55 @@ import picocli.CommandLine.Option;
  * pods. Ignored by the Kubernetes target.
  */
 public final class LocalOptions {
-    /** The class ArcadeDB's distribution starts (reference: arcadedb-local-processes.md). */
+    /** The main class ArcadeDB's distribution starts its server with. */
     public static final String ARCADEDB_MAIN_CLASS = "com.arcadedb.server.ArcadeDBServer";
     /** System property that overrides the main class, like the hidden option does. */
     public static final String MAIN_CLASS_PROPERTY = "ha.local.mainClass";
 
     @Option(names = "--nodes", paramLabel = "N",
-            description = "--target local: number of ArcadeDB server processes to start (default: ${DEFAULT-VALUE}).")
+            description = "Number of ArcadeDB server processes to start, 3 or more (default: ${DEFAULT-VALUE}).")
     public int nodes = 3;
 
+    @Option(names = "--allow-small-cluster",
+            description = "Accept --nodes 1 or 2, which cannot keep a Raft majority when a node is lost; "
+                    + "phases that need more nodes are skipped with that reason.")
+    public boolean allowSmallCluster;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "--target local: one folder per node (data, server log) under DIR (default: build/ha-local/<timestamp>).")
+            description = "One folder per node (data, server log) under DIR (default: build/ha-local/<run id> in the suite's folder).")
     public Path workDir;
 
     @Option(names = "--arcadedb-home", paramLabel = "DIR",
-            description = "--target local: an unpacked ArcadeDB distribution; its lib/ holds the server jars (default: env ARCADEDB_HOME).")
+            description = "An unpacked ArcadeDB distribution; its lib/ holds the server jars (default: env ARCADEDB_HOME).")
     public Path arcadedbHome;
 
     @Option(names = "--arcadedb-version", paramLabel = "VERSION",
-            description = "--target local without --arcadedb-home: resolve com.arcadedb:arcadedb-server and the Raft HA module of this "
-                    + "version from Maven Central with Maven, into .tools/arcadedb/VERSION.")
+            description = "Without --arcadedb-home: download com.arcadedb:arcadedb-server and arcadedb-ha-raft of this "
+                    + "version from Maven Central (runs mvn; needs network) into .tools/arcadedb/VERSION. Versions not published "
+                    + "there fail with one line; then use --arcadedb-home.")
     public String arcadedbVersion;
 
     @Option(names = "--server-java", paramLabel = "JDK",
-            description = "--target local: JDK home (21 or newer) that runs the servers (default: JAVA_HOME if 21+, else "
+            description = "JDK home (21 or newer) that runs the servers (default: JAVA_HOME if 21+, else "
                     + "ARCADEDB_SERVER_JAVA, else a JDK 21+ found in /usr/lib/jvm).")
     public Path serverJava;
 
     @Option(names = "--base-port", paramLabel = "PORT",
-            description = "--target local: node i listens on PORT+3i (HTTP), PORT+3i+1 (HTTPS) and PORT+3i+2 (Raft) "
+            description = "Node i listens on PORT+3i (HTTP), PORT+3i+1 (HTTPS) and PORT+3i+2 (Raft) "
                     + "(default: free ports below the ephemeral range).")
     public Integer basePort;
 
     @Option(names = "--server-setting", paramLabel = "KEY=VALUE",
-            description = "--target local: extra ArcadeDB setting for every node, passed as -DKEY=VALUE (repeatable), "
+            description = "Extra ArcadeDB setting for every node, passed as -DKEY=VALUE (repeatable), "
                     + "e.g. arcadedb.ha.snapshotThreshold=10.")
     public Map<String, String> serverSettings = new LinkedHashMap<>();
 
     @Option(names = "--server-main-class", paramLabel = "CLASS", hidden = true,
-            description = "--target local: main class of the server processes (tests launch a stand-in server this way).")
+            description = "Main class of the server processes (tests launch a stand-in server this way).")
     public String serverMainClass;
 
     @Option(names = "--server-jvm-option", paramLabel = "OPTION", hidden = true,
-            description = "--target local: extra JVM option for the server processes (repeatable).")
+            description = "Extra JVM option for the server processes (repeatable).")
     public List<String> serverJvmOptions = new ArrayList<>();
 
     /** The main class: the hidden option, else the system property, else ArcadeDB's. */
@@ -68,12 +72,11 @@ public final class LocalOptions {
         return property == null || property.isBlank() ? ARCADEDB_MAIN_CLASS : property;
     }
 
-    /** The work dir: the option, else build/ha-local/&lt;timestamp&gt; under the current directory. */
-    public Path workDirOrDefault() {
+    /** The work dir: the option, else build/ha-local/&lt;run id&gt; in the suite's folder ({@link ProjectRoot}). */
+    public Path workDirOrDefault(String runId) {
         if (workDir != null) {
             return workDir.toAbsolutePath().normalize();
         }
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
-        return Path.of("build", "ha-local", stamp).toAbsolutePath().normalize();
+        return ProjectRoot.resolve("build", "ha-local", runId);
     }
 }

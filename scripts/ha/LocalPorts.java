@@ -11,8 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The three ports of one local node. With {@code --base-port B} node i gets B+3i (HTTP), B+3i+1 (HTTPS)
- * and B+3i+2 (Raft); without it, free ports are picked below the kernel's ephemeral range, so that an
- * outgoing connection cannot take a node's port while the node restarts.
+ * and B+3i+2 (Raft); without it, a free block of three ports P, P+1, P+2 is picked below the kernel's
+ * ephemeral range, so that an outgoing connection cannot take a node's port while the node restarts.
+ * Either way every node's Raft port is its HTTP port + 2: ArcadeDB records a peer added through
+ * POST /api/v1/cluster/peer at "its Raft port + (HTTP - Raft of an existing peer)", so with one offset for
+ * all nodes that address is right (with random ports it was not: seen on 26.8.1, the leader's verify then
+ * called itself for every peer until its HTTP workers were exhausted and it stopped answering).
  */
 public record LocalPorts(int http, int https, int raft) {
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
@@ -36,7 +40,8 @@ public record LocalPorts(int http, int https, int raft) {
             }
             return ports;
         }
-        return new LocalPorts(pickFree(), pickFree(), pickFree());
+        int http = pickFreeBlock(3);
+        return new LocalPorts(http, http + 1, http + 2);
     }
 
     private static void requireFree(int port, String kind, String nodeName) {
@@ -57,16 +62,29 @@ public record LocalPorts(int http, int https, int raft) {
     }
 
     private static int pickFree() {
-        int highest = ephemeralLow() - 1;
+        return pickFreeBlock(1);
+    }
+
+    /** The first of {@code count} consecutive free ports, none handed out before, all below the ephemeral range. */
+    private static synchronized int pickFreeBlock(int count) {
+        int highest = ephemeralLow() - count;
         int span = highest - LOWEST;
         int start = LOWEST + ThreadLocalRandom.current().nextInt(span);
         for (int i = 0; i < span; i++) {
-            int port = LOWEST + (start - LOWEST + i) % span;
-            if (!HANDED_OUT.contains(port) && isFree(port) && HANDED_OUT.add(port)) {
-                return port;
+            int first = LOWEST + (start - LOWEST + i) % span;
+            boolean free = true;
+            for (int p = first; p < first + count && free; p++) {
+                free = !HANDED_OUT.contains(p) && isFree(p);
+            }
+            if (free) {
+                for (int p = first; p < first + count; p++) {
+                    HANDED_OUT.add(p);
+                }
+                return first;
             }
         }
-        throw new SuiteException("no free port between " + LOWEST + " and " + highest + " for the local ArcadeDB servers");
+        throw new SuiteException("no " + count + " free consecutive ports between " + LOWEST + " and " + highest
+                + " for the local ArcadeDB servers");
     }
 
     /** Whether a listener could bind the port on every interface (ArcadeDB's Raft listener does). */

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,24 +71,36 @@ public final class LocalTarget implements Target {
      * Finds Java and the installation, then starts the nodes (without waiting for them: see
      * {@link #awaitRollout}). At {@link #close()} every node's log is copied into {@code reportDir}/node-logs.
      */
-    public static LocalTarget start(LocalOptions options, Path reportDir) {
-        return start(options, System.getenv(), reportDir);
+    public static LocalTarget start(LocalOptions options, Path reportDir, String runId) {
+        return start(options, System.getenv(), reportDir, runId);
     }
 
-    /** As {@link #start(LocalOptions, Path)} with the environment given (HA_ROOT_PASSWORD, ARCADEDB_HOME, JAVA_HOME…). */
+    /** As {@link #start(LocalOptions, Path, String)} with the environment given (HA_ROOT_PASSWORD, ARCADEDB_HOME, JAVA_HOME…). */
     public static LocalTarget start(LocalOptions options, Map<String, String> environment, Path reportDir) {
+        return start(options, environment, reportDir, new ReportOptions().runId());
+    }
+
+    /** Starts the nodes; the default work dir is named after the run id, as the default report dir is. */
+    public static LocalTarget start(LocalOptions options, Map<String, String> environment, Path reportDir, String runId) {
         if (options.nodes < 1) {
             throw new UsageException("--nodes must be at least 1, saw " + options.nodes);
         }
-        LocalInstall install = LocalInstall.resolve(options, environment, Path.of(".tools", "arcadedb"));
+        if (options.nodes < 3 && !options.allowSmallCluster) {
+            throw new UsageException("--nodes " + options.nodes + " cannot keep a Raft majority when a node is lost (that needs 3 or more); "
+                    + "pass --allow-small-cluster to run on " + options.nodes + " node" + (options.nodes == 1 ? "" : "s") + " anyway");
+        }
+        LocalInstall install = LocalInstall.resolve(options, environment, ProjectRoot.resolve(".tools", "arcadedb"));
         LocalJava java = LocalJava.find(options.serverJava, environment);
         String password = password(environment);
-        Path workDir = options.workDirOrDefault();
+        Path workDir = options.workDirOrDefault(runId);
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
             throw new SuiteException("cannot create the work dir " + workDir + ": " + e.getMessage());
         }
+        Path passwordFile = keepPassword(workDir, password);
+        Log.step("the root password of user root is in %s (readable by you only)%s", passwordFile,
+                environment.getOrDefault(PASSWORD_OVERRIDE_ENV, "").isEmpty() ? "; it is random: set " + PASSWORD_OVERRIDE_ENV + " to choose it" : "");
         LocalTarget target = new LocalTarget(options, java, install, workDir, password, reportDir);
         try {
             target.launch(options.nodes);
@@ -96,6 +109,21 @@ public final class LocalTarget implements Target {
             throw e;
         }
         return target;
+    }
+
+    /** The file in the work dir that keeps the root password (mode 0600), so a kept work dir can be logged into. */
+    public static final String PASSWORD_FILE = "root-password";
+
+    private static Path keepPassword(Path workDir, String password) {
+        Path file = workDir.resolve(PASSWORD_FILE);
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, password + System.lineSeparator(), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SuiteException("cannot write the root password file " + file + ": " + e.getMessage());
+        }
     }
 
     private static String password(Map<String, String> environment) {

@@ -12,6 +12,19 @@ public interface Phase {
     /** One line: what the phase proves. */
     String summary();
 
+    /**
+     * The fewest nodes the scenario makes sense on; on a smaller cluster the runner skips the phase with
+     * that reason instead of letting it fail in odd ways. Losing a node (failover, restarts, a wiped
+     * follower) keeps a Raft majority only with 3 or more; a follower to hand over to or to check needs 2.
+     */
+    default int minimumNodes() {
+        return switch (name()) {
+            case "failover", "rolling-restart", "snapshot-recovery" -> 3;
+            case "transfer", "replica-health" -> 2;
+            default -> 1;
+        };
+    }
+
     /** Runs the scenario; throws {@link PhaseFailure} when it does not hold, {@link PhaseSkipped} when it cannot apply. */
     void run(PhaseContext ctx) throws Exception;
 }

@@ -1,14 +1,12 @@
 package ha;
 
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -33,21 +31,31 @@ public final class PhaseRunner {
     public int run(List<Phase> phases) {
         Log.setVerbose(options.verbose);
         long start = System.nanoTime();
-        RunReport report = newReport(phases);
+        Path dir = options.reports.reportDir();
+        boolean dirExisted = Files.isDirectory(dir);
+        RunReport report = new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
         Target target;
         try {
             target = Targets.open(options);
+        } catch (UsageException e) {
+            if (!dirExisted) {
+                RunReport.removeIfEmpty(dir);
+            }
+            throw e;
         } catch (RuntimeException e) {
-            report.abort("could not use the cluster: " + e.getMessage());
+            report.couldNotStart("could not use the cluster: " + e.getMessage());
+            Log.info("reports: %s", report.dir().resolve("summary.txt"));
             throw e;
         }
         report.target(target.describe());
+        report.write();
         AtomicBoolean finished = new AtomicBoolean();
         Thread onInterrupt = new Thread(() -> {
             if (!finished.get()) {
                 report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) before it finished");
             }
             target.close();
+            report.write();
         }, "ha-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
@@ -58,6 +66,7 @@ public final class PhaseRunner {
         } finally {
             finished.set(true);
             target.close();
+            report.write();
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
@@ -68,7 +77,7 @@ public final class PhaseRunner {
 
     private RunReport newReport(List<Phase> phases) {
         Path dir = RunReport.prepare(options.reports.reportDir());
-        RunReport report = new RunReport(dir, options.reports.runId != null ? options.reports.runId : newRunId(), phases.stream().map(Phase::name).toList());
+        RunReport report = new RunReport(dir, runId(), phases.stream().map(Phase::name).toList());
         report.write();
         return report;
     }
@@ -117,6 +126,7 @@ public final class PhaseRunner {
             PhaseResult.Status status;
             String message;
             try {
+                skipIfTooSmall(phase, target);
                 phase.run(ctx);
                 status = PhaseResult.Status.passed;
                 message = "";
@@ -157,6 +167,15 @@ public final class PhaseRunner {
         return results;
     }
 
+    private static void skipIfTooSmall(Phase phase, Target target) {
+        int nodes = target.nodes().size();
+        if (nodes < phase.minimumNodes()) {
+            throw new PhaseSkipped("needs at least " + phase.minimumNodes() + " nodes"
+                    + (phase.minimumNodes() >= 3 ? " to keep a Raft majority while one is down" : " (a leader and a follower)")
+                    + "; the cluster has " + nodes);
+        }
+    }
+
     private static void printSummary(List<PhaseResult> results, Duration total) {
         long passed = results.stream().filter(r -> r.status() == PhaseResult.Status.passed).count();
         long failed = results.stream().filter(PhaseResult::failed).count();
@@ -169,8 +188,7 @@ public final class PhaseRunner {
         Log.info("%d passed, %d failed, %d skipped", passed, failed, skipped);
     }
 
-    private static String newRunId() {
-        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+    private String runId() {
+        return options.reports.runId();
     }
 }

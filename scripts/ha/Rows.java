@@ -120,27 +120,21 @@ public final class Rows {
      * acknowledged (request ids make the retry of a row whose answer was lost harmless).
      */
     public void insertAllAcknowledged(Node node, List<String> markers, String phase, Duration timeout) {
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        Wait.until(markers.size() + " rows acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
-            while (done.get() < markers.size()) {
-                insert(node, markers.get(done.get()), phase);
-                done.incrementAndGet();
-            }
-            return done.get();
-        }, n -> n == markers.size());
+        insertAllAcknowledged(node, markers, phase, 0, timeout);
     }
 
     /**
-     * As {@link #insertAllAcknowledged(Node, List, String, Duration)}, each row with a payload of {@code payloadChars}
+     * As {@link #insertAllAcknowledged(Node, List, String, Duration)}, each row with a payload of {@code payloadChars} (0: none)
      * pseudo-random letters and digits (they compress little, so the Raft log grows by about that much per row). A
      * row's payload follows from its marker, so a retry sends the same body and the idempotency cache recognises it.
      */
     public void insertAllAcknowledged(Node node, List<String> markers, String phase, int payloadChars, Duration timeout) {
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        Wait.until(markers.size() + " rows of " + payloadChars + " characters acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
+        String rows = markers.size() + " rows" + (payloadChars > 0 ? " of " + payloadChars + " characters" : "");
+        Wait.until(rows + " acknowledged through " + node, Wait.HTTP_POLL, timeout, () -> {
             while (done.get() < markers.size()) {
                 String marker = markers.get(done.get());
-                insert(node, marker, phase, payload(marker, payloadChars));
+                insert(node, marker, phase, payloadChars > 0 ? payload(marker, payloadChars) : null);
                 done.incrementAndGet();
             }
             return done.get();

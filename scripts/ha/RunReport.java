@@ -27,6 +27,7 @@ public final class RunReport {
     private final List<PhaseResult> results = new ArrayList<>();
     private String target = "(not connected)";
     private String aborted;
+    private String notStarted;
     private boolean diagnosticsCollected;
 
     public RunReport(Path dir, String runId, List<String> planned) {
@@ -45,6 +46,15 @@ public final class RunReport {
         } catch (IOException | SecurityException e) {
             throw new UsageException("cannot write the report dir " + dir + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    /** Removes a report dir that holds nothing (a run rejected before it wrote anything). */
+    public static void removeIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException notEmptyOrGone) {
+            // something is in it: leave it
         }
     }
 
@@ -73,6 +83,15 @@ public final class RunReport {
         write();
     }
 
+    /**
+     * The run could not start (the cluster could not be used): status "error", and junit.xml holds an
+     * error testcase "start" with the reason, so CI shows an error instead of phases that were merely skipped.
+     */
+    public synchronized void couldNotStart(String why) {
+        notStarted = why;
+        abort(why);
+    }
+
     public synchronized void diagnosticsCollected() {
         diagnosticsCollected = true;
         write();
@@ -92,6 +111,9 @@ public final class RunReport {
     }
 
     private String status() {
+        if (notStarted != null) {
+            return "error";
+        }
         if (aborted != null || results.stream().anyMatch(PhaseResult::failed)) {
             return "failed";
         }
@@ -137,16 +159,23 @@ public final class RunReport {
     private String junit(List<PhaseResult> all) {
         long failures = all.stream().filter(PhaseResult::failed).count();
         long skipped = all.stream().filter(r -> r.status() == PhaseResult.Status.skipped).count();
+        int errors = notStarted == null ? 0 : 1;
+        int tests = all.size() + errors;
         double seconds = all.stream().mapToLong(r -> r.duration().toMillis()).sum() / 1000.0;
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.append(String.format(Locale.ROOT, "<testsuites name=\"arcadedb-ha\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\">%n",
-                all.size(), failures, skipped, seconds));
-        x.append(String.format(Locale.ROOT, "  <testsuite name=\"arcadedb-ha\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">%n",
-                all.size(), failures, skipped, seconds, started.toString().replaceFirst("\\.\\d+Z$", "")));
+        x.append(String.format(Locale.ROOT, "<testsuites name=\"arcadedb-ha\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">%n",
+                tests, failures, errors, skipped, seconds));
+        x.append(String.format(Locale.ROOT, "  <testsuite name=\"arcadedb-ha\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">%n",
+                tests, failures, errors, skipped, seconds, started.toString().replaceFirst("\\.\\d+Z$", "")));
         x.append("    <properties>\n");
         x.append("      <property name=\"runId\" value=\"").append(xml(runId)).append("\"/>\n");
         x.append("      <property name=\"target\" value=\"").append(xml(target)).append("\"/>\n");
         x.append("    </properties>\n");
+        if (notStarted != null) {
+            x.append("    <testcase classname=\"arcadedb-ha\" name=\"start\" time=\"0.000\">\n      <error message=\"")
+                    .append(xml(firstLine(notStarted))).append("\" type=\"CouldNotStart\">").append(xml(notStarted))
+                    .append("</error>\n    </testcase>\n");
+        }
         for (PhaseResult r : all) {
             x.append(String.format(Locale.ROOT, "    <testcase classname=\"arcadedb-ha\" name=\"%s\" time=\"%.3f\"", xml(r.name()), r.duration().toMillis() / 1000.0));
             switch (r.status()) {
@@ -177,7 +206,9 @@ public final class RunReport {
         s.append("ArcadeDB HA suite, run ").append(runId).append(": ").append(status().toUpperCase(Locale.ROOT)).append('\n');
         s.append("Target: ").append(target).append('\n');
         PhaseResult failed = all.stream().filter(PhaseResult::failed).findFirst().orElse(null);
-        if (aborted != null) {
+        if (notStarted != null) {
+            s.append("The run could not start: ").append(notStarted).append('\n');
+        } else if (aborted != null) {
             s.append("The run stopped early: ").append(aborted).append('\n');
         }
         if (failed != null) {
@@ -203,6 +234,9 @@ public final class RunReport {
             s.append("  diagnostics/nodes/<node>/log.txt       the server logs (previous-log.txt: the container before a restart)\n");
             s.append("  diagnostics/events.txt                 Kubernetes events, oldest first (pods killed, probes failing)\n");
             s.append("  diagnostics/                           pod YAML, StatefulSet and volume claims, helm values and manifest\n");
+        }
+        if (Files.isDirectory(dir.resolve("node-logs"))) {
+            s.append("  node-logs/<node>/server*.log           every local server's output, each incarnation (copied at the end)\n");
         }
         s.append("  report.json / junit.xml                every phase with its status, time, message and figures\n");
         s.append("  " + HISTORY + "                          every write (marker, phase, node, sent/answered, outcome) and fault\n");

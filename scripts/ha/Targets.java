@@ -7,8 +7,8 @@ public final class Targets {
 
     public static Target open(CommonOptions options) {
         return switch (options.target) {
-            case kube -> KubeTarget.connect(options.context, options.namespace, options.release, options.chart);
-            case local -> LocalTarget.start(options.local, options.reports.reportDir());
+            case kube -> KubeTarget.connect(options.context, options.namespace, options.release, options.chart());
+            case local -> LocalTarget.start(options.local, options.reports.reportDir(), options.reports.runId());
         };
     }
 }

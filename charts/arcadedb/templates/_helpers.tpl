@@ -284,6 +284,9 @@ template or lint stops here with a message that says why and which value to chan
 {{- if has (toString .name) (list "arcadedb.server.rootPassword" "arcadedb.ha.clusterToken") -}}
 {{- fail (printf "extraEnv must not set %s: the chart passes it to the server as a file from a Secret (a dotted variable never reaches the server through bin/server.sh); to choose the value, create a Secret and name it in auth.existingSecret or auth.clusterToken.existingSecret." (toString .name)) -}}
 {{- end -}}
+{{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" (toString .name)) -}}
+{{- fail (printf "extraEnv name %q is not a shell variable name: the image starts the server through bin/server.sh under sh, which drops such variables before java starts. Pass ArcadeDB settings in extraSettings instead." (toString .name)) -}}
+{{- end -}}
 {{- if eq (toString .name) "HOSTNAME" -}}
 {{- fail "extraEnv must not set HOSTNAME: the chart sets it to the pod name, which is the ArcadeDB server name and selects the pod's own entry in the Raft server list." -}}
 {{- end -}}

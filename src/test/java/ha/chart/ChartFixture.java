@@ -2,6 +2,7 @@ package ha.chart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,7 +12,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecretVolumeSource;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -181,6 +186,11 @@ final class ChartFixture {
         return notesChart;
     }
 
+    /** Where a file setting's content comes from, with the file's modes and the mount's read-only flag. */
+    record SecretFile(String secretName, String key, Integer defaultMode, Integer itemMode, boolean readOnly, int items,
+                      String volumeName) {
+    }
+
     /** One rendered release: the YAML text and its typed objects, with accessors for the parts tests read. */
     record Rendered(String release, String namespace, String yaml, List<HasMetadata> items) {
 
@@ -227,6 +237,36 @@ final class ChartFixture {
 
         List<String> args() {
             return container().getArgs();
+        }
+
+        /** The init containers and the arcadedb container. */
+        List<Container> allContainers() {
+            List<Container> all = new ArrayList<>(pod().getInitContainers() == null ? List.of() : pod().getInitContainers());
+            all.addAll(pod().getContainers());
+            return all;
+        }
+
+        Optional<Volume> volume(String name) {
+            return pod().getVolumes().stream().filter(v -> name.equals(v.getName())).findFirst();
+        }
+
+        /**
+         * The Secret behind a file setting, found the way a reader of the pod spec finds it:
+         * {@code -D<setting>=<file>} -> the arcadedb container's mount holding that file -> the Secret volume's item.
+         */
+        SecretFile secretFile(String setting) {
+            String file = settings().get(setting);
+            assertNotNull(file, () -> setting + " is not passed");
+            VolumeMount mount = container().getVolumeMounts().stream().filter(m -> file.startsWith(m.getMountPath() + "/"))
+                    .findFirst().orElseGet(() -> fail("no volume is mounted over " + file));
+            Volume volume = volume(mount.getName()).orElseGet(() -> fail("no volume " + mount.getName()));
+            SecretVolumeSource secret = volume.getSecret();
+            assertNotNull(secret, () -> "volume " + mount.getName() + " is not a Secret volume");
+            String path = file.substring(mount.getMountPath().length() + 1);
+            KeyToPath item = secret.getItems().stream().filter(i -> path.equals(i.getPath())).findFirst()
+                    .orElseGet(() -> fail("Secret volume " + mount.getName() + " has no item at " + path));
+            return new SecretFile(secret.getSecretName(), item.getKey(), secret.getDefaultMode(), item.getMode(),
+                    Boolean.TRUE.equals(mount.getReadOnly()), secret.getItems().size(), mount.getName());
         }
 
         /** The -D arguments as key to value; every argument must be one -Dkey=value and keys are unique. */

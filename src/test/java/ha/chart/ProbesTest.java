@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Liveness, readiness and startup probes, and the opt-in HA-aware readiness. */
@@ -82,9 +83,18 @@ class ProbesTest {
         assertEquals(!probe.equals("readiness"), c.getReadinessProbe() != null);
     }
 
+    /** A member whose HA plugin failed, or that is not caught up, must not count as Ready for an HA install. */
     @Test
-    void haAwareReadinessIsOffByDefault() {
+    void haAwareReadinessIsOnByDefaultForHa() {
         Map<String, String> s = render(set()).settings();
+        assertEquals("true", s.get("arcadedb.server.readinessRequiresHA"));
+        assertEquals("100", s.get("arcadedb.server.readinessHAMaxLag"));
+        assertEquals("true", s.get("arcadedb.ha.enabled"), "the server gates readiness only with an explicit ha.enabled");
+    }
+
+    @Test
+    void haAwareReadinessCanBeTurnedOff() {
+        Map<String, String> s = render(set("ha.readinessRequiresHA", "false")).settings();
         assertFalse(s.containsKey("arcadedb.server.readinessRequiresHA"));
         assertFalse(s.containsKey("arcadedb.server.readinessHAMaxLag"));
     }
@@ -103,10 +113,10 @@ class ProbesTest {
     }
 
     @Test
-    void haAwareReadinessWithoutHaIsNotPassedAndNotesSaySo() {
+    void haAwareReadinessWithoutHaIsNotPassed() {
         Map<String, String> values = set("replicaCount", "1", "ha.readinessRequiresHA", "true");
         assertFalse(render(values).settings().containsKey("arcadedb.server.readinessRequiresHA"));
-        assertTrue(notes(values).contains("ha.readinessRequiresHA has no effect while HA is off"));
+        assertFalse(notes(values).contains("WARNING"), "the default is no mistake on a single server");
     }
 
     @Test
@@ -117,9 +127,9 @@ class ProbesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "abc", "1.5"})
-    void aNegativeOrNonIntegerMaxLagIsRefused(String lag) {
+    @CsvSource(delimiter = '|', value = {"-1|minimum: got -1, want 0", "abc|'abc' does not match pattern", "1.5|got number, want integer or string"})
+    void aNegativeOrNonIntegerMaxLagIsRefused(String lag, String message) {
         String err = failure(set(), "ha:\n  readinessRequiresHA: true\n  readinessHAMaxLag: " + lag + "\n");
-        assertTrue(err.contains("ha.readinessHAMaxLag must be a whole number >= 0"), err);
+        assertTrue(err.contains("at '/ha/readinessHAMaxLag': " + message), err);
     }
 }

@@ -52,7 +52,7 @@ class QuorumGuardTest {
     @ValueSource(strings = {"0", "-1"})
     void fewerThanOneReplicaIsRefused(String n) {
         String err = failure(set("replicaCount", n));
-        assertTrue(err.contains("replicaCount must be at least 1, got " + n), err);
+        assertTrue(err.contains("at '/replicaCount': minimum: got " + n + ", want 1"), err);
     }
 
     @ParameterizedTest(name = "replicaCount={0}")
@@ -115,7 +115,7 @@ class QuorumGuardTest {
     @Test
     void autoscalingWithMinZeroIsRefused() {
         String err = failure(set("autoscaling.enabled", "true", "autoscaling.minReplicas", "0", "autoscaling.maxReplicas", "1"));
-        assertTrue(err.contains("autoscaling.minReplicas must be at least 1"), err);
+        assertTrue(err.contains("at '/autoscaling/minReplicas': minimum: got 0, want 1"), err);
     }
 
     @Test

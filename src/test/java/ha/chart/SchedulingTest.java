@@ -60,7 +60,7 @@ class SchedulingTest {
     @Test
     void anUnknownPresetIsRefused() {
         String err = failure(set("podAntiAffinityPreset", "sometimes"));
-        assertTrue(err.contains("podAntiAffinityPreset must be soft, hard or none"), err);
+        assertTrue(err.contains("at '/podAntiAffinityPreset': value must be one of 'soft', 'hard', 'none'"), err);
     }
 
     @Test

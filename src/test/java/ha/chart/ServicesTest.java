@@ -83,7 +83,7 @@ class ServicesTest {
             "[{name: pg, port: 5432}, {name: pg, port: 5433}]|is used twice",
             "{name: Postgres, port: 5432}|must be a port name",
             "{name: a-very-long-port-name, port: 5432}|must be a port name",
-            "{name: pg}|needs a port between 1 and 65535"})
+            "{name: pg}|at '/service/extraPorts/0': missing property 'port'"})
     void extraPortsAreChecked(String ports, String message) {
         String list = ports.startsWith("[") ? ports : "[" + ports + "]";
         String err = failure(set(), "service:\n  extraPorts: " + list + "\n");

@@ -118,6 +118,80 @@ class IntegrationScriptTest {
     }
 
     @Test
+    void anUnknownOptionIsNamedAtOnce() throws Exception {
+        Run bad = script(Map.of("PATH", "/usr/bin:/bin"), "--bogus", "x");
+        assertEquals(2, bad.exitCode(), bad.stdout() + bad.stderr());
+        assertEquals("error: unknown option '--bogus'; see ci/integration-test.sh --help", bad.stderr().strip());
+        Run typo = script(Map.of("PATH", "/usr/bin:/bin"), "--phase=health");
+        assertEquals(2, typo.exitCode());
+        assertEquals("error: unknown option '--phase=health'; see ci/integration-test.sh --help", typo.stderr().strip());
+    }
+
+    @Test
+    void nothingToTestIsOneShortLine() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", ROOT.resolve(".tools/bin") + ":/usr/local/bin:/usr/bin:/bin",
+                "KUBECONFIG", tmp.resolve("no-kubeconfig").toString(), "HOME", tmp.toString(),
+                "JBANG_DIR", ROOT.resolve(".tools/jbang-home").toString()));
+        Run run = script(env, "--phases", "health");
+        assertEquals(1, run.exitCode(), run.stdout() + run.stderr());
+        String line = run.stderr().strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals("error: nothing to test: pass --kind, --context NAME, or set ARCADEDB_HOME (see --help)", line);
+    }
+
+    @Test
+    void arcadedbHomeWinsOverACurrentContextAsDocumented() throws Exception {
+        try (HealthStubs pods = new HealthStubs(204, 204, 204);
+             MockKube kube = MockKube.builder(pods).start()) {
+            Map<String, String> env = new java.util.HashMap<>(envWith(kube, false));
+            env.put("ARCADEDB_HOME", tmp.resolve("no-arcadedb").toString());
+            Run run = script(env, "--phases", "health", "--report-dir", tmp.resolve("r").toString());
+            assertTrue(run.stdout().contains("== jbang scripts/ArcadedbHa.java --target local"), run.stdout() + run.stderr());
+            assertEquals(2, run.exitCode(), run.stdout() + run.stderr());
+            assertTrue(run.stderr().contains("error: --arcadedb-home " + tmp.resolve("no-arcadedb") + ": no such directory"), run.stderr());
+            String doc = Files.readString(ROOT.resolve("docs/running-locally.md"));
+            assertTrue(doc.contains("`ARCADEDB_HOME` set: the local target, even when a kube context exists"), "the doc says the same order");
+        }
+    }
+
+    @Test
+    void contextIsPassedOnAndDecidesForKubernetes() throws Exception {
+        try (HealthStubs pods = new HealthStubs(204, 204, 204);
+             MockKube kube = MockKube.builder(pods).start()) {
+            Map<String, String> env = new java.util.HashMap<>(envWith(kube, false));
+            env.put("ARCADEDB_HOME", tmp.resolve("no-arcadedb").toString());
+            Run run = script(env, "--context", "mock", "--phases", "health", "--report-dir", tmp.resolve("r").toString());
+            assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+            assertTrue(run.stdout().contains("--report-dir " + tmp.resolve("r") + " --context mock --run-id "), run.stdout());
+            assertTrue(run.stdout().contains("[1/1] health passed"), run.stdout());
+        }
+    }
+
+    /** The script passes the driver's options on and rejects others, so its lists must name exactly the driver's. */
+    @Test
+    void theScriptKnowsEveryOptionOfTheDriver() throws Exception {
+        String text = Files.readString(ROOT.resolve("ci/integration-test.sh"));
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SUITE_(?:FLAGS|VALUE_OPTIONS)\\+?=\"([^\"]*)\"").matcher(text);
+        while (m.find()) {
+            listed.addAll(List.of(m.group(1).trim().split("\\s+")));
+        }
+        java.util.Set<String> ownedByTheScript = java.util.Set.of("--target", "--context", "-n", "--namespace", "--release",
+                "--report-dir", "--run-id", "--nodes", "-h", "--help", "-V", "--version");
+        java.util.Set<String> driver = new java.util.TreeSet<>();
+        for (picocli.CommandLine.Model.OptionSpec o : new picocli.CommandLine(new ha.scripts.ArcadedbHa()).getCommandSpec().options()) {
+            for (String name : o.names()) {
+                if (!ownedByTheScript.contains(name)) {
+                    driver.add(name);
+                }
+            }
+            if (o.negatable()) {
+                driver.add("--no-" + o.longestName().substring(2));
+            }
+        }
+        assertEquals(driver, listed);
+    }
+
+    @Test
     void helpAndUnknownSuiteOptions() throws Exception {
         Run help = script(Map.of(), "--help");
         assertEquals(0, help.exitCode());

@@ -60,6 +60,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyHelpNamesTheEnvironmentItReads() {
+        ha.Log.redirect(System.out, System.err);
+        assertEquals(0, Cli.execute(new HaHealth(), "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("  HA_ROOT_PASSWORD      --target local: the servers' root password"), help);
+        assertTrue(help.contains("way it is kept in <work dir>/root-password (mode\n                        0600) and never printed."), help);
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, run(new ArcadedbHa(), "--bogus"));
         assertEquals("error: Unknown option: '--bogus'", errorLine());
@@ -124,8 +133,27 @@ class CliErrorsTest {
         assertEquals(1, run(new HaHealth()));
         assertTrue(errorLine().startsWith("error: cannot reach the Kubernetes API server at http://127.0.0.1:9/ (context gone):"), err.toString());
         String report = Files.readString(tmp.resolve("reports/report.json"));
-        assertTrue(report.contains("\"status\" : \"failed\""), report);
+        assertTrue(report.contains("\"status\" : \"error\""), report);
         assertTrue(report.contains("could not use the cluster: cannot reach the Kubernetes API server"), report);
+        String junit = Files.readString(tmp.resolve("reports/junit.xml"));
+        assertTrue(junit.contains("errors=\"1\""), "CI must see an error, not phases merely skipped: " + junit);
+        assertTrue(junit.contains("<testcase classname=\"arcadedb-ha\" name=\"start\" time=\"0.000\">\n      <error message=\"could not use the cluster:"
+                + " cannot reach the Kubernetes API server"), junit);
+        assertTrue(Files.readString(tmp.resolve("reports/summary.txt")).contains("The run could not start: could not use the cluster"));
+    }
+
+    @Test
+    void aClusterThatCannotLoseANodeIsRefusedUnlessAllowed() {
+        assertEquals(2, run(new ArcadedbHa(), "--target", "local", "--nodes", "2"));
+        assertEquals("error: --nodes 2 cannot keep a Raft majority when a node is lost (that needs 3 or more); "
+                + "pass --allow-small-cluster to run on 2 nodes anyway", errorLine());
+    }
+
+    @Test
+    void aRejectedCommandLineLeavesNoReports() {
+        assertEquals(2, run(new ArcadedbHa(), "--target", "local", "--nodes", "0"));
+        assertTrue(errorLine().startsWith("error: --nodes must be at least"), err.toString());
+        assertTrue(!Files.exists(tmp.resolve("reports")), "a usage error writes no junit.xml that CI could read as all skipped");
     }
 
     @Test
@@ -135,6 +163,37 @@ class CliErrorsTest {
             assertEquals(1, run(new HaHealth()));
             assertEquals("error: the Secret 'test-arcadedb-credentials' named by StatefulSet test-arcadedb for the root password"
                     + " is missing in namespace 'default'", errorLine());
+        }
+    }
+
+    /** A StatefulSet of the chart before the Secret-file design (password in a dotted env name) is named, not guessed at. */
+    @Test
+    void aStatefulSetWithoutThePasswordFileIsOneLine() throws Exception {
+        try (MockKube kube = MockKube.builder(NoBackend.INSTANCE).start()) {
+            kube.client().apps().statefulSets().withName(kube.statefulSetName()).edit(s -> {
+                s.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()
+                        .removeIf(a -> a.startsWith("-Darcadedb.server.rootPasswordPath="));
+                return s;
+            });
+            System.setProperty("kubeconfig", kube.kubeconfig().toString());
+            assertEquals(1, run(new HaHealth()));
+            assertEquals("error: StatefulSet test-arcadedb passes no -Darcadedb.server.rootPasswordPath=<file> argument for the"
+                    + " root password; is it installed by this chart (the version that mounts the Secret as a file)?", errorLine());
+        }
+    }
+
+    @Test
+    void aPasswordFileOutsideEveryMountIsOneLine() throws Exception {
+        try (MockKube kube = MockKube.builder(NoBackend.INSTANCE).start()) {
+            kube.client().apps().statefulSets().withName(kube.statefulSetName()).edit(s -> {
+                s.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts()
+                        .removeIf(m -> m.getName().equals("root-password"));
+                return s;
+            });
+            System.setProperty("kubeconfig", kube.kubeconfig().toString());
+            assertEquals(1, run(new HaHealth()));
+            assertEquals("error: StatefulSet test-arcadedb reads the root password from /run/secrets/arcadedb/root/password,"
+                    + " but no volume is mounted over that path in container arcadedb", errorLine());
         }
     }
 

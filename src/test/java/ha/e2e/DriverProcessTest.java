@@ -63,7 +63,7 @@ class DriverProcessTest {
             assertTrue(run.stdout().contains("\n11 passed, 0 failed, 0 skipped\n"), run.stdout());
             List<String> helm = cluster.kube().calls("helm");
             assertEquals(2, helm.size(), "scale-up and back down: " + helm);
-            assertTrue(helm.get(0).startsWith("upgrade test-arcadedb charts/arcadedb --reuse-values") && helm.get(0).contains("--set replicaCount=5"), helm.get(0));
+            assertTrue(helm.get(0).startsWith("upgrade test-arcadedb " + Jbang.ROOT.resolve("charts/arcadedb") + " --reuse-values") && helm.get(0).contains("--set replicaCount=5"), helm.get(0));
             assertTrue(helm.get(1).contains("--reuse-values") && helm.get(1).contains("--set replicaCount=3"), helm.get(1));
             JsonNode report = Json.read(Files.readString(tmp.resolve("report.json")));
             assertTrue(report.path("figures").has("failover.election time"), report.toString());

@@ -25,7 +25,7 @@ public final class KubeSim implements AutoCloseable {
                 .password(b.password).timings(b.timings);
         b.settings.forEach(simBuilder::setting);
         this.sim = simBuilder.build();
-        MockKube.Builder kubeBuilder = MockKube.builder(new SimBackend(sim)).replicas(b.nodes).password(b.password)
+        MockKube.Builder kubeBuilder = MockKube.builder(new SimBackend(sim, Map.copyOf(b.extraLog))).replicas(b.nodes).password(b.password)
                 .persistence(b.persistence).contextName(b.contextName);
         b.settings.forEach((k, v) -> kubeBuilder.setting(k + "=" + v));
         MockKube started;
@@ -50,6 +50,7 @@ public final class KubeSim implements AutoCloseable {
         private Timings timings = Timings.fast();
         private String contextName = "mock";
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<Integer, List<String>> extraLog = new LinkedHashMap<>();
 
         public Builder nodes(int n) {
             nodes = n;
@@ -87,6 +88,15 @@ public final class KubeSim implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Lines a pod's log carries after the simulator's own, for what the simulator does not model (e.g. the
+         * error a real server logs when its HA plugin fails to start).
+         */
+        public Builder logLines(int ordinal, String... lines) {
+            extraLog.computeIfAbsent(ordinal, k -> new java.util.ArrayList<>()).addAll(List.of(lines));
+            return this;
+        }
+
         public KubeSim start() {
             return new KubeSim(this);
         }
@@ -119,7 +129,7 @@ public final class KubeSim implements AutoCloseable {
     }
 
     /** Pods are simulator nodes. */
-    private record SimBackend(ClusterSimulator sim) implements MockKube.Backend {
+    private record SimBackend(ClusterSimulator sim, Map<Integer, List<String>> extraLog) implements MockKube.Backend {
         @Override
         public int httpPort(int ordinal) {
             return sim.httpPort(ordinal);
@@ -142,7 +152,9 @@ public final class KubeSim implements AutoCloseable {
 
         @Override
         public List<String> log(int ordinal) {
-            return sim.log(ordinal);
+            List<String> log = new java.util.ArrayList<>(sim.log(ordinal));
+            log.addAll(extraLog.getOrDefault(ordinal, List.of()));
+            return log;
         }
     }
 }

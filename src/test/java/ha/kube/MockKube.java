@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
 
 /**
  * A Kubernetes API server for tests: fabric8's mock server in CRUD mode, holding what the chart
- * installs (StatefulSet, Secret, pods), plus
+ * installs (StatefulSet, Secret, pods; the StatefulSet in the chart's shape for what the suite reads: the -D
+ * arguments, and the root password and cluster token as Secret volumes mounted where the file settings point), plus
  * <ul>
  *   <li>a port-forward relay: a pod's port-forward WebSocket is bridged to a local TCP port (a
  *       simulator node), so the suite's Kubernetes path runs end to end;</li>
@@ -243,6 +244,7 @@ public final class MockKube implements AutoCloseable {
         if (b.createSecret) {
             client.secrets().resource(new SecretBuilder().withNewMetadata().withName(secretName).endMetadata()
                     .addToData("rootPassword", Base64.getEncoder().encodeToString(b.password.getBytes(StandardCharsets.UTF_8)))
+                    .addToData("clusterToken", Base64.getEncoder().encodeToString("sim-cluster-token-0001".getBytes(StandardCharsets.UTF_8)))
                     .build()).create();
         }
         String suffix = "." + stsName + "." + namespace + ".svc.cluster.local";
@@ -250,9 +252,11 @@ public final class MockKube implements AutoCloseable {
         for (int i = 0; i < b.replicas; i++) {
             servers.add(stsName + "-" + i + suffix + ":2434:2480");
         }
-        List<String> args = new ArrayList<>(List.of("-Darcadedb.server.name=$(HOSTNAME)", "-Darcadedb.ha.enabled=true",
+        List<String> args = new ArrayList<>(List.of("-Darcadedb.server.name=$(HOSTNAME)",
+                "-Darcadedb.server.rootPasswordPath=/run/secrets/arcadedb/root/password", "-Darcadedb.ha.enabled=true",
                 "-Darcadedb.ha.k8s=true", "-Darcadedb.ha.k8sSuffix=" + suffix, "-Darcadedb.ha.raftPort=2434",
-                "-Darcadedb.ha.serverList=" + String.join(",", servers)));
+                "-Darcadedb.ha.serverList=" + String.join(",", servers),
+                "-Darcadedb.ha.clusterTokenPath=/run/secrets/arcadedb/cluster/token"));
         args.addAll(b.extraArgs);
         StatefulSetBuilder sts = new StatefulSetBuilder()
                 .withNewMetadata().withName(stsName).addToLabels(labels()).endMetadata()
@@ -263,9 +267,15 @@ public final class MockKube implements AutoCloseable {
                         .withArgs(args)
                         .addNewPort().withName("http").withContainerPort(2480).endPort()
                         .addNewPort().withName("raft").withContainerPort(2434).endPort()
-                        .addToEnv(new EnvVarBuilder().withName("arcadedb.server.rootPassword").withNewValueFrom()
-                                .withNewSecretKeyRef().withName(secretName).withKey("rootPassword").endSecretKeyRef().endValueFrom().build())
+                        .addToEnv(new EnvVarBuilder().withName("HOSTNAME").withNewValueFrom()
+                                .withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build())
+                        .addNewVolumeMount().withName("root-password").withMountPath("/run/secrets/arcadedb/root").withReadOnly(true).endVolumeMount()
+                        .addNewVolumeMount().withName("cluster-token").withMountPath("/run/secrets/arcadedb/cluster").withReadOnly(true).endVolumeMount()
                         .build())
+                .addNewVolume().withName("root-password").withNewSecret().withSecretName(secretName).withDefaultMode(0440)
+                        .addNewItem().withKey("rootPassword").withPath("password").endItem().endSecret().endVolume()
+                .addNewVolume().withName("cluster-token").withNewSecret().withSecretName(secretName).withDefaultMode(0440)
+                        .addNewItem().withKey("clusterToken").withPath("token").endItem().endSecret().endVolume()
                 .endSpec().endTemplate().endSpec();
         StatefulSet built = sts.build();
         if (persistence) {

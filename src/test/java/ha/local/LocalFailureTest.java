@@ -33,11 +33,15 @@ class LocalFailureTest {
     Path tmp;
 
     @Test
-    void aFailedStartNamesTheNodeItsPortAndTheLastLinesOfItsLog() {
+    void aFailedStartNamesTheNodeItsPortAndTheLastLinesOfItsLog() throws IOException {
         Path work = tmp.resolve("work");
         LocalOptions options = StandIn.options(work, 2);
         options.serverSettings.put("standin.failAtStartup", "arcadedb-1");
         LocalTarget target = LocalTarget.start(options, Map.of(), null);
+        Path passwordFile = work.resolve(LocalTarget.PASSWORD_FILE);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)),
+                "the random root password is kept for the user alone, so a kept work dir can be logged into");
+        assertEquals(24, Files.readString(passwordFile).strip().length());
         PhaseFailure failure;
         try {
             failure = assertThrows(PhaseFailure.class, () -> target.awaitRollout(Duration.ofSeconds(60)));
@@ -118,6 +122,18 @@ class LocalFailureTest {
         Captured run = Captured.run(args);
         assertEquals(Cli.USAGE, run.exitCode());
         assertTrue(run.err().contains("error: --server-java " + notADir + ": no such directory"), run.err());
+    }
+
+    @Test
+    void anUnresolvableVersionLeavesNoFolderAndNamesTheWayOut() {
+        LocalOptions options = new LocalOptions();
+        options.arcadedbVersion = "0.0.1-no-such-release";
+        Path cache = tmp.resolve("cache");
+        SuiteException e = assertThrows(SuiteException.class, () -> LocalInstall.resolve(options, Map.of(), cache));
+        assertTrue(e.getMessage().startsWith("could not resolve com.arcadedb:arcadedb-server:0.0.1-no-such-release"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; use an unpacked ArcadeDB distribution instead: --arcadedb-home DIR or ARCADEDB_HOME=DIR "
+                + "(https://github.com/ArcadeData/arcadedb/releases)"), e.getMessage());
+        assertTrue(!Files.exists(cache.resolve("0.0.1-no-such-release")), "no empty .tools/arcadedb/<version>/ is left behind");
     }
 
     @Test

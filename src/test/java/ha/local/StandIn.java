@@ -21,14 +21,14 @@ import java.util.stream.Stream;
  * standin.jar (the classes of {@code ha.local.standin}) and the Jackson jars it uses. LocalTarget starts
  * it exactly as it starts ArcadeDB, with {@code --server-main-class} naming the stand-in.
  */
-final class StandIn {
-    static final String MAIN_CLASS = StandInServer.class.getName();
+public final class StandIn {
+    public static final String MAIN_CLASS = StandInServer.class.getName();
     private static Path home;
 
     private StandIn() {
     }
 
-    static synchronized Path home() {
+    public static synchronized Path home() {
         if (home == null) {
             try {
                 home = build(Path.of(System.getProperty("ha.projectRoot", ".")).toAbsolutePath().resolve("target").resolve("standin-home"));
@@ -65,14 +65,15 @@ final class StandIn {
     }
 
     /** A JDK 21+ for the stand-in processes, found the way --target local finds one. */
-    static Path java() {
+    public static Path java() {
         return LocalJava.find(null, System.getenv()).home();
     }
 
     /** Options for a local target of {@code nodes} stand-ins in {@code workDir}, with fast timings. */
-    static LocalOptions options(Path workDir, int nodes) {
+    public static LocalOptions options(Path workDir, int nodes) {
         LocalOptions o = new LocalOptions();
         o.nodes = nodes;
+        o.allowSmallCluster = nodes < 3;
         o.workDir = workDir;
         o.arcadedbHome = home();
         o.serverJava = java();
@@ -82,7 +83,7 @@ final class StandIn {
     }
 
     /** The arguments that give the driver or a phase script the same target. */
-    static List<String> args(Path workDir, int nodes) {
+    public static List<String> args(Path workDir, int nodes) {
         return List.of("--target", "local", "--nodes", String.valueOf(nodes), "--work-dir", workDir.toString(),
                 "--arcadedb-home", home().toString(), "--server-java", java().toString(),
                 "--server-main-class", MAIN_CLASS, "--server-jvm-option=-XX:TieredStopAtLevel=1",

@@ -15,7 +15,6 @@ import ha.scripts.HaWrite;
 import ha.sim.NodeListener;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,22 +149,10 @@ class DisruptivePhasesTest {
     @Test
     void snapshotRecoveryFailsWhenTheRecoveredFollowerStopsReceivingRows() {
         try (KubeSim cluster = lowSnapshotThreshold().start()) {
-            AtomicBoolean restarted = new AtomicBoolean();
-            cluster.sim().addListener(new NodeListener() {
-                @Override
-                public void nodeStarted(int ordinal, int httpPort) {
-                    if (ordinal == 2) {
-                        restarted.set(true);
-                    }
-                }
-            });
-            Thread detacher = new Thread(() -> {
-                Wait.until("test node 2 restarted and caught up", Duration.ofMillis(20), TIMEOUT, () -> restarted.get()
-                        && cluster.sim().rowCount(2, "integration-test", "HaRow") == cluster.sim().rowCount(0, "integration-test", "HaRow"), ok -> ok);
-                cluster.sim().faults().detachFollower(2, true);
-            });
-            detacher.start();
-            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaSnapshotRecovery());
+            for (int i = 1; i <= 5; i++) {
+                cluster.sim().faults().loseRow(2, String.format("gone-run-after-return-%02d", i));   // they never reach node 2
+            }
+            PhaseResult r = Scenario.run(cluster, reports, SHORT, "gone-run", new HaSnapshotRecovery()).get(0);
             assertContains(r.message(), "waiting for test-arcadedb-2 to receive the 5 rows written after it came back; last seen: "
                     + "test-arcadedb-2 holds 0 of the 5 expected rows", "missing (first 10 of 5): ", "-after-return-01");
         }
@@ -186,6 +173,32 @@ class DisruptivePhasesTest {
             assertEquals(0, writes.get("lost"), r.figures().toString());
             assertTrue(r.figures().containsKey("longest unavailable"), r.figures().toString());
         }
+    }
+
+    @ParameterizedTest(name = "restarted leader wins: {0}")
+    @ValueSource(booleans = {true, false})
+    void failoverAcceptsANewTermWhoeverWinsIt(boolean restartedWins) {
+        try (KubeSim cluster = KubeSim.builder().setting("sim.restartedLeaderWins", String.valueOf(restartedWins)).start()) {
+            Wait.until("a leader", Duration.ofMillis(20), TIMEOUT, () -> cluster.sim().leaderOrdinal(), l -> l != null);
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaFailover());
+            assertPassed(r);
+            assertTrue(java.util.List.of("yes", "no").contains(r.figures().get("restarted node re-elected")), r.figures().toString());
+        }
+    }
+
+    @Test
+    void snapshotInstallIsReadFromTheRecoveredFollowersLog() {
+        ha.Node follower = new ha.Node(2, "test-arcadedb-2");
+        String installed = HaSnapshotRecovery.assertSnapshotInstall("x\n2026-12-01 10:17:54.618 INFO  [ArcadeStateMachine] HA resync "
+                + "started (mode=snapshot, reason=leader snapshot install): firstLogIndex=(t:1, i:265)\ny", follower);
+        assertTrue(installed.startsWith("HA resync started (mode=snapshot"), installed);
+        ha.PhaseFailure replayed = org.junit.jupiter.api.Assertions.assertThrows(ha.PhaseFailure.class, () -> HaSnapshotRecovery
+                .assertSnapshotInstall("INFO [FollowerResyncProgressTracker] HA resync started (mode=catch-up): 1200 entries to apply\n", follower));
+        assertContains(replayed.getMessage(), "could not force a snapshot install: test-arcadedb-2 caught up without one",
+                "HA resync started (mode=catch-up)");
+        ha.PhaseFailure silent = org.junit.jupiter.api.Assertions.assertThrows(ha.PhaseFailure.class,
+                () -> HaSnapshotRecovery.assertSnapshotInstall("nothing about resyncs\n", follower));
+        assertContains(silent.getMessage(), "no snapshot or resync line (it replayed the leader's log)");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +59,8 @@ class RealServersRunTest {
                 "--server-setting", "arcadedb.ha.snapshotThreshold=20", "--server-setting", "arcadedb.ha.logPurgeGap=5",
                 "--server-setting", "arcadedb.ha.logSegmentSize=1MB", "--server-setting", "arcadedb.ha.appendBufferSize=512KB",
                 "--server-setting", "arcadedb.ha.writeBufferSize=1MB");
-        System.out.printf("real-server run: exit %d after %.0f s%n%s%n", run.exitCode(), (System.nanoTime() - t0) / 1e9, run.stdout());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.println(run.stdout());
         assertTrue(run.exitCode() == 0 || run.exitCode() == 1, "exit 0 (passed) or 1 (a phase failed): " + run.all());
         assertEquals(List.of(), ha.local.Leftovers.processesUsing(work), "no server process may outlive the run");
         assertFalse(run.all().contains(PASSWORD), "the root password is never printed");
@@ -130,13 +132,20 @@ class RealServersRunTest {
                     "the suite reported " + marker + " LOST: the independent read must find it on no node");
         }
         List<String> healed = reportedMissing.stream().filter(m -> !absent.containsKey(m)).toList();
+        StringBuilder phaseLine = new StringBuilder();
+        phases.values().forEach(p -> phaseLine.append(' ').append(p.path("name").asText()).append('=').append(p.path("status").asText()));
+        String head = String.format(Locale.ROOT, "11 phases on 3 real ArcadeDB servers (%s) in %.0f s, exit %d:%s; failover: %s, "
+                        + "new leader %s (restarted node re-elected: %s); snapshot install: %s", home.get(), seconds, run.exitCode(),
+                phaseLine, figures.path("failover.election time").asText(), figures.path("failover.new leader").asText(),
+                figures.path("failover.restarted node re-elected").asText(), figures.path("snapshot-recovery.snapshot install").asText("-"));
         if (!lossFailures.isEmpty()) {
-            System.out.printf("ArcadeDB lost acknowledged rows in this run, confirmed by the independent read: %d lost on every node, "
-                    + "%d missing on some (%d of those present everywhere by the end of the run); phases: %s%n",
-                    reportedLost.size(), reportedMissing.size(), healed.size(), lossFailures);
+            ha.e2e.TestNotes.add("real servers", head + "\nArcadeDB lost acknowledged rows, confirmed by the test's own read of every node: "
+                    + reportedLost.size() + " lost on every node, " + reportedMissing.size() + " missing on some (" + healed.size()
+                    + " of those present everywhere by the end of the run); " + lossFailures);
         } else {
             assertTrue(absent.isEmpty(), "every phase passed, so every acknowledged row is on every node: " + absent);
-            System.out.printf("every phase passed; the independent read finds all %d acknowledged rows on every node%n", acknowledged.size());
+            ha.e2e.TestNotes.add("real servers", head + "\nEvery phase passed; the test's own read finds all " + acknowledged.size()
+                    + " acknowledged rows on every node.");
         }
     }
 }

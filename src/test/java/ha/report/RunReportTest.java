@@ -74,6 +74,17 @@ class RunReportTest {
     }
 
     @Test
+    void theSummaryPointsAtTheNodeLogsOfALocalRun() throws Exception {
+        RunReport report = new RunReport(dir, "run-4", List.of("health"));
+        report.add(new PhaseResult("health", PhaseResult.Status.passed, Duration.ZERO, "", Map.of()));
+        assertTrue(!Files.readString(dir.resolve("summary.txt")).contains("node-logs/"), "no such folder yet");
+        Files.createDirectories(dir.resolve("node-logs/arcadedb-0"));
+        report.write();
+        assertTrue(Files.readString(dir.resolve("summary.txt"))
+                .contains("  node-logs/<node>/server*.log           every local server's output"), Files.readString(dir.resolve("summary.txt")));
+    }
+
+    @Test
     void secretsNeverReachTheFiles() throws Exception {
         Redactor.register("report-secret-123456");
         RunReport report = new RunReport(dir, "run-3", List.of("write"));

@@ -1631,10 +1631,13 @@ public final class ClusterSimulator implements AutoCloseable {
         int leaderOrd = ln.ordinal;
         long leaderTerm = term;
         String from = httpAddressOf(leaderOrd);
-        log(fn, "INFO", "ArcadeStateMachine", "HA resync started (mode=snapshot, reason=leader snapshot install): firstLogIndex="
-                + ln.logFirstIndex);
+        long firstTerm = ln.logFirstIndex <= raftLog.size() ? raftLog.get((int) ln.logFirstIndex - 1).term() : term;
+        log(fn, "INFO", "ArcadeStateMachine", "HA resync started (mode=snapshot, reason=leader snapshot install): firstLogIndex=(t:"
+                + firstTerm + ", i:" + ln.logFirstIndex + ")");
         for (String db : ln.dbs.keySet()) {
-            log(fn, "INFO", "DatabaseReconciler", "Installing snapshot for database '" + db + "' from leader " + from + "...");
+            // 26.8.1 logs "Acquiring" for a database the node does not have (a wiped node), "Installing snapshot" otherwise
+            log(fn, "INFO", "DatabaseReconciler", (fn.dbs.containsKey(db) ? "Installing snapshot for database '" + db + "'"
+                    : "Acquiring database '" + db + "'") + " from leader " + from + "...");
             log(ln, "INFO", "SnapshotHttpHandler", "Serving database snapshot for '" + db + "'...");
         }
         long total = timings.snapshotInstallDelay().toNanos();

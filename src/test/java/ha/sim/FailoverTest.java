@@ -160,8 +160,9 @@ class FailoverTest {
             SimClient.await(Duration.ofSeconds(3), "snapshot installed", () -> sim.rowCount(2, "snap", "Doc") == 30);
             List<String> log = sim.log(2);
             assertTrue(log.stream().anyMatch(l -> l.contains(
-                    "HA resync started (mode=snapshot, reason=leader snapshot install): firstLogIndex=" + sim.firstLogIndex(leader))), log.toString());
-            assertTrue(log.stream().anyMatch(l -> l.contains("Installing snapshot for database 'snap' from leader "
+                    "HA resync started (mode=snapshot, reason=leader snapshot install): firstLogIndex=(t:1, i:" + sim.firstLogIndex(leader) + ")")),
+                    log.toString());
+            assertTrue(log.stream().anyMatch(l -> l.contains("Acquiring database 'snap' from leader "
                     + sim.httpAddress(leader) + "...")));
             assertTrue(log.stream().anyMatch(l -> l.matches(".*HA resync finished \\(mode=snapshot, result=ok\\): snapshotIndex=\\d+")));
             assertTrue(sim.log(leader).stream().anyMatch(l -> l.contains("Serving database snapshot for 'snap'...")));
@@ -190,6 +191,8 @@ class FailoverTest {
             sim.startNode(1, false);
             SimClient.await(Duration.ofSeconds(3), "caught up", () -> sim.rowCount(1, "keep", "Doc") == 15);
             assertTrue(sim.log(1).stream().anyMatch(l -> l.contains("HA resync finished (mode=snapshot, result=ok)")));
+            assertTrue(sim.log(1).stream().anyMatch(l -> l.contains("Installing snapshot for database 'keep' from leader ")),
+                    "a node that has the database installs a snapshot of it");
         }
     }
 

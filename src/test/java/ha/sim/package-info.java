@@ -58,8 +58,16 @@
  * <li>Log lines carry a "date time LEVEL [Class] &lt;server&gt; " prefix; match them with contains.</li>
  * <li>Log segment boundaries are computed over the one shared log, so they are the same on every node (a real
  * node that installed a snapshot starts new segments at its snapshot index); entry sizes are a rough model of
- * ArcadeDB's WAL entries, not their real size. A changed arcadedb.ha.logSegmentSize re-cuts the segments at once.
+ * ArcadeDB's WAL entries, not their real size. On 26.8.1 (1MB segments) 300 rows with a 10 KB payload of one repeated
+ * letter did not fill the first segment, while about 100 rows of 10 KB random letters did: real entries are compressed,
+ * so only incompressible payloads roll segments; the simulator counts raw characters. A changed
+ * arcadedb.ha.logSegmentSize re-cuts the segments at once.
  * Purging happens only when a snapshot is taken (the periodic arcadedb.ha.snapshotInterval tick is not modelled).</li>
+ * <li>The restarted leader winning is a default, not a certainty on real servers: in five more kill -9 and
+ * immediate-restart cycles on 26.8.1 (2 busy cores, elections after 9 to 23 s) another node won each time. Tests that
+ * need the other outcome set sim.restartedLeaderWins=false.</li>
+ * <li>A snapshot install's "HA resync finished … snapshotIndex=" is the leader's last snapshot here; on 26.8.1 it was
+ * the end of the purged log (firstLogIndex − 1).</li>
  * <li>Why the restarted leader wins is not modelled (the rule reproduces the outcome seen on 26.8.1, not Ratis'
  * timers), nor the acknowledged rows real servers lost after such re-elections (the "WAL version gap … snapshot
  * resync" of arcadedb-local-processes.md): the simulator never loses an acknowledged row unless a fault asks it to.</li>

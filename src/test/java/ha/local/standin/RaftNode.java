@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +35,8 @@ final class RaftNode {
     enum Role { FOLLOWER, CANDIDATE, LEADER }
 
     private static final int BATCH = 512;
+    /** Bytes of entries one append request carries at most (Ratis: the appender's buffer byte limit). */
+    private static final long BATCH_BYTES = 1L << 20;
     private static final int RESULTS_KEPT = 10_000;
 
     /** What the leader knows about one follower. */
@@ -46,7 +47,6 @@ final class RaftNode {
         long lastContactNanos;
         boolean unhealthy;
         long unhealthySinceNanos;
-        boolean needsSnapshot;
         double rttMs;
         double rttMaxMs;
         boolean replicating;
@@ -81,8 +81,14 @@ final class RaftNode {
     // persistent (under lock)
     private long term;
     private String votedFor;
-    private final List<ObjectNode> log = new ArrayList<>();
+    private final SegmentedLog log;
+    /** The configuration as of the log's start (the last purged entry), persisted with that index in base.json. */
     private List<Member> base = new ArrayList<>();
+    /** The last snapshot of the state machine (snapshot.json): the state after applying entry snapshotIndex. */
+    private long snapshotIndex;
+    private JsonNode snapshotDatabases;
+    private final long snapshotThreshold;
+    private final long purgeGap;
     private long commit;
     // volatile state (under lock)
     private final List<Member> config = new ArrayList<>();
@@ -106,6 +112,9 @@ final class RaftNode {
     private long lastElectionTime;
     private boolean campaigning;
     private boolean transferring;
+    private boolean catchingUp;
+    private long catchUpStartNanos;
+    private final long catchUpThreshold;
     private final long startedNanos = System.nanoTime();
 
     RaftNode(String name, Settings.Peer self, List<Settings.Peer> staticList, Path databaseDirectory) {
@@ -114,6 +123,10 @@ final class RaftNode {
         this.staticList = staticList;
         this.ordinal = Math.max(0, staticList.indexOf(self));
         this.dir = databaseDirectory.resolve(".standin-raft");
+        this.log = new SegmentedLog(dir, SegmentedLog.parseSize(Settings.get("arcadedb.ha.logSegmentSize", "64MB")));
+        this.snapshotThreshold = Settings.millis("arcadedb.ha.snapshotThreshold", 100_000);
+        this.purgeGap = Settings.millis("arcadedb.ha.logPurgeGap", 1024);
+        this.catchUpThreshold = Settings.millis("arcadedb.ha.resyncCatchupLagThreshold", 1000);
         this.heartbeatMs = Settings.millis("standin.heartbeatMs", 100);
         this.electionMs = Settings.millis("standin.electionTimeoutMs", 500);
         this.statusGraceMs = Settings.millis("standin.statusGraceMs", 500);
@@ -146,8 +159,8 @@ final class RaftNode {
                 StandInServer.log("INFO", "RaftHAServer", "Raft storage formatted in %s with %d configured peers", dir, base.size());
             } else {
                 loadStorage();
-                StandInServer.log("INFO", "RaftHAServer", "Raft storage recovered from %s: term=%d, lastIndex=%d, commitIndex=%d",
-                        dir, term, lastIndex(), commit);
+                StandInServer.log("INFO", "RaftHAServer", "Raft storage recovered from %s: term=%d, firstIndex=%d, lastIndex=%d, "
+                        + "commitIndex=%d, snapshotIndex=%d", dir, term, log.purgedIndex() + 1, lastIndex(), commit, snapshotIndex);
             }
             rebuildConfig();
             applyCommitted();
@@ -170,29 +183,36 @@ final class RaftNode {
             votedFor = meta.hasNonNull("votedFor") ? meta.path("votedFor").asText() : null;
             commit = meta.path("commit").asLong();
         }
-        Path logFile = dir.resolve("log.jsonl");
-        if (Files.exists(logFile)) {
-            for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    log.add((ObjectNode) Json.MAPPER.readTree(line));
-                } catch (IOException | RuntimeException torn) {
-                    break;   // a line cut by a kill: everything before it is intact
-                }
+        log.load(b.path("purgedIndex").asLong(), b.path("purgedTerm").asLong());
+        Path snapshotFile = dir.resolve("snapshot.json");
+        if (Files.exists(snapshotFile)) {
+            JsonNode snapshot = Json.MAPPER.readTree(Files.readString(snapshotFile));
+            snapshotIndex = snapshot.path("index").asLong();
+            snapshotDatabases = snapshot.path("databases");
+            state.load(snapshotDatabases);
+            applied = snapshotIndex;
+            if (snapshotIndex > lastIndex()) {
+                // killed during an install, after the snapshot was written and before the log was reset
+                log.resetTo(snapshotIndex, snapshot.path("term").asLong());
             }
         }
-        commit = Math.min(commit, lastIndex());
+        commit = Math.max(snapshotIndex, Math.min(commit, lastIndex()));
         rebuildRequestIndex();
     }
 
+    /** base.json: the configuration as of the log's start, with that start (the purged index and its term). */
     private void saveBase() throws IOException {
+        writeBase(log.purgedIndex(), log.termAt(log.purgedIndex()));
+    }
+
+    private void writeBase(long purgedIndex, long purgedTerm) throws IOException {
         ArrayNode peers = Json.MAPPER.createArrayNode();
         for (Member m : base) {
             peers.add(Json.MAPPER.createObjectNode().put("id", m.id()).put("address", m.address()));
         }
-        writeAtomically(dir.resolve("base.json"), Json.write(Json.MAPPER.createObjectNode().set("peers", peers)));
+        ObjectNode out = Json.MAPPER.createObjectNode().put("purgedIndex", purgedIndex).put("purgedTerm", purgedTerm);
+        out.set("peers", peers);
+        writeAtomically(dir.resolve("base.json"), Json.write(out));
     }
 
     private void saveMeta() {
@@ -205,29 +225,17 @@ final class RaftNode {
         }
     }
 
-    private void appendToFile(List<ObjectNode> entries) {
-        StringBuilder sb = new StringBuilder();
-        for (ObjectNode e : entries) {
-            sb.append(Json.write(e)).append('\n');
-        }
+    /** snapshot.json: the databases after applying entry {@code index} (ArcadeDB's state is its database files). */
+    private void saveSnapshot(long index, JsonNode databases) {
+        ObjectNode snapshot = Json.MAPPER.createObjectNode().put("index", index).put("term", termAtOrSnapshot(index));
+        snapshot.set("databases", databases);
         try {
-            Files.writeString(dir.resolve("log.jsonl"), sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            writeAtomically(dir.resolve("snapshot.json"), Json.write(snapshot));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot append to the Raft log: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write the snapshot: " + e.getMessage(), e);
         }
-    }
-
-    private void rewriteLog() {
-        StringBuilder sb = new StringBuilder();
-        for (ObjectNode e : log) {
-            sb.append(Json.write(e)).append('\n');
-        }
-        try {
-            writeAtomically(dir.resolve("log.jsonl"), sb.toString());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot rewrite the Raft log: " + e.getMessage(), e);
-        }
+        snapshotIndex = index;
+        snapshotDatabases = databases;
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
@@ -239,11 +247,16 @@ final class RaftNode {
     // ---------------------------------------------------------------- log helpers (under lock)
 
     private long lastIndex() {
-        return log.size();
+        return log.lastIndex();
     }
 
     private long termAt(long index) {
-        return index <= 0 || index > log.size() ? 0 : log.get((int) index - 1).path("t").asLong();
+        return log.termAt(index);
+    }
+
+    private long termAtOrSnapshot(long index) {
+        long t = log.termAt(index);
+        return t >= 0 ? t : term;
     }
 
     private long lastTerm() {
@@ -251,8 +264,7 @@ final class RaftNode {
     }
 
     private void append(List<ObjectNode> entries) {
-        log.addAll(entries);
-        appendToFile(entries);
+        log.append(entries);
         for (ObjectNode e : entries) {
             applyConfigEntry(e);
             if (e.hasNonNull("req")) {
@@ -263,17 +275,14 @@ final class RaftNode {
     }
 
     private void truncateAfter(long index) {
-        while (log.size() > index) {
-            log.remove(log.size() - 1);
-        }
-        rewriteLog();
+        log.truncateAfter(index);
         rebuildConfig();
         rebuildRequestIndex();
     }
 
     private void rebuildRequestIndex() {
         requestIndex.clear();
-        for (ObjectNode e : log) {
+        for (ObjectNode e : log.entries()) {
             if (e.hasNonNull("req")) {
                 requestIndex.put(e.path("req").asText(), e.path("i").asLong());
             }
@@ -283,7 +292,7 @@ final class RaftNode {
     private void rebuildConfig() {
         config.clear();
         config.addAll(base);
-        for (ObjectNode e : log) {
+        for (ObjectNode e : log.entries()) {
             applyConfigEntry(e);
         }
     }
@@ -308,6 +317,22 @@ final class RaftNode {
         }
     }
 
+    /** The configuration as of entry {@code index} (at or after the log's start): base plus the changes up to it. */
+    private List<Member> membersAt(long index) {
+        List<Member> members = new ArrayList<>(base);
+        for (long i = log.purgedIndex() + 1; i <= index; i++) {
+            ObjectNode e = log.get(i);
+            if ("config".equals(e.path("op").asText())) {
+                String id = e.path("peer").path("id").asText();
+                members.removeIf(m -> m.id().equals(id));
+                if ("add".equals(e.path("change").asText())) {
+                    members.add(new Member(id, e.path("peer").path("address").asText()));
+                }
+            }
+        }
+        return members;
+    }
+
     private boolean inConfig(String id) {
         return config.stream().anyMatch(m -> m.id().equals(id));
     }
@@ -320,14 +345,46 @@ final class RaftNode {
         boolean any = false;
         while (applied < commit) {
             applied++;
-            ObjectNode entry = log.get((int) applied - 1);
+            ObjectNode entry = log.get(applied);
             results.put(applied, state.apply(entry));
             any = true;
         }
         if (any) {
             saveMeta();
             changed.signalAll();
+            if (applied - snapshotIndex >= snapshotThreshold) {
+                takeSnapshot();
+            }
         }
+    }
+
+    /**
+     * As Ratis with ArcadeDB's state machine: a snapshot every {@code arcadedb.ha.snapshotThreshold} applied entries,
+     * then a purge of the log up to it, but only when that is {@code arcadedb.ha.logPurgeGap} entries past the last
+     * purge, and only of whole closed segments.
+     */
+    private void takeSnapshot() {
+        saveSnapshot(applied, state.dump());
+        StandInServer.log("INFO", "ArcadeStateMachine", "Snapshot taken at index %d (term=%d)", snapshotIndex, termAtOrSnapshot(snapshotIndex));
+        if (snapshotIndex - log.purgedIndex() < purgeGap) {
+            return;
+        }
+        long upTo = log.purgeableUpTo(snapshotIndex);
+        if (upTo <= log.purgedIndex()) {
+            return;
+        }
+        List<Member> newBase = membersAt(upTo);
+        long from = log.purgedIndex() + 1;
+        long termAtPurge = termAt(upTo);
+        base = newBase;
+        try {
+            writeBase(upTo, termAtPurge);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot persist the log start: " + e.getMessage(), e);
+        }
+        log.purge(upTo);
+        StandInServer.log("INFO", "SegmentedRaftLog", "Purged log entries %d-%d (whole closed segments of at most %d bytes); "
+                + "the log now starts at %d", from, upTo, log.segmentBytes(), upTo + 1);
     }
 
     // ---------------------------------------------------------------- elections
@@ -595,27 +652,23 @@ final class RaftNode {
                     if (address == null) {
                         return;
                     }
-                    snapshot = f.needsSnapshot && lastIndex() > 0;
+                    // the entries the follower needs next were purged: only a snapshot install can bring it back
+                    snapshot = f.nextIndex <= log.purgedIndex();
                     request = Json.MAPPER.createObjectNode().put("term", term).put("leaderId", self.id())
                             .put("leaderName", name).put("leaderHttp", self.httpAddress()).put("leaderCommit", commit);
-                    ArrayNode entries = request.putArray("entries");
                     if (snapshot) {
-                        request.put("snapshot", true);
-                        log.forEach(entries::add);
-                        ArrayNode peers = request.putArray("base");
-                        base.forEach(m -> peers.add(Json.MAPPER.createObjectNode().put("id", m.id()).put("address", m.address())));
+                        snapshotRequest(request);
                     } else {
                         long prev = f.nextIndex - 1;
                         request.put("prevIndex", prev).put("prevTerm", termAt(prev));
-                        for (long i = f.nextIndex; i <= lastIndex() && i < f.nextIndex + BATCH; i++) {
-                            entries.add(log.get((int) i - 1));
-                        }
+                        ArrayNode entries = request.putArray("entries");
+                        log.slice(f.nextIndex, BATCH, BATCH_BYTES).forEach(entries::add);
                     }
                 } finally {
                     lock.unlock();
                 }
                 long t0 = System.nanoTime();
-                JsonNode response = post(address, "/raft/append", request, Duration.ofMillis(snapshot ? 15_000 : 1_000));
+                JsonNode response = post(address, "/raft/append", request, Duration.ofMillis(snapshot ? 30_000 : request.path("entries").size() > 4 ? 5_000 : 1_000));
                 long rttNanos = System.nanoTime() - t0;
                 lock.lock();
                 try {
@@ -642,11 +695,9 @@ final class RaftNode {
                             changed.signalAll();
                         }
                         f.nextIndex = f.matchIndex + 1;
-                        f.needsSnapshot = false;
                         advanceCommit();
                     } else {
                         long theirs = response.path("lastIndex").asLong();
-                        f.needsSnapshot = theirs == 0 && lastIndex() > 0;
                         f.nextIndex = Math.max(1, Math.min(f.nextIndex - 1, response.path("hint").asLong(theirs) + 1));
                         continue;
                     }
@@ -668,6 +719,16 @@ final class RaftNode {
                 lock.unlock();
             }
         }
+    }
+
+    /** The install request for a follower that needs purged entries: the last snapshot and the configuration then. */
+    private void snapshotRequest(ObjectNode request) {
+        List<Member> members = membersAt(snapshotIndex);
+        request.put("snapshot", true).put("snapshotIndex", snapshotIndex).put("snapshotTerm", termAtOrSnapshot(snapshotIndex))
+                .put("firstLogIndex", log.purgedIndex() + 1);
+        ArrayNode peers = request.putArray("members");
+        members.forEach(m -> peers.add(Json.MAPPER.createObjectNode().put("id", m.id()).put("address", m.address())));
+        request.set("databases", snapshotDatabases);
     }
 
     private void advanceCommit() {
@@ -718,20 +779,27 @@ final class RaftNode {
                 return installSnapshot(req);
             }
             long prev = req.path("prevIndex").asLong();
-            if (prev > lastIndex() || termAt(prev) != req.path("prevTerm").asLong()) {
+            // entries up to the purged index were committed here, so they match the leader's whatever their term
+            if (prev > lastIndex() || prev >= log.purgedIndex() && termAt(prev) != req.path("prevTerm").asLong()) {
                 long hint = prev > lastIndex() ? lastIndex() : prev - 1;
                 return Json.MAPPER.createObjectNode().put("term", term).put("success", false)
                         .put("lastIndex", lastIndex()).put("hint", Math.max(0, hint));
             }
             JsonNode entries = req.path("entries");
-            if (entries.size() >= 100) {
+            long leaderCommit = req.path("leaderCommit").asLong();
+            if (!catchingUp && leaderCommit - applied > catchUpThreshold) {
+                catchingUp = true;
+                catchUpStartNanos = System.nanoTime();
                 StandInServer.log("INFO", "FollowerResyncProgressTracker", "HA resync started (mode=catch-up): %d entries to apply "
-                        + "(applied=%d, committed=%d)", entries.size(), applied, req.path("leaderCommit").asLong());
+                        + "(applied=%d, committed=%d)", leaderCommit - applied, applied, leaderCommit);
             }
             long index = prev;
             List<ObjectNode> fresh = new ArrayList<>();
             for (JsonNode e : entries) {
                 index++;
+                if (index <= log.purgedIndex()) {
+                    continue;
+                }
                 if (index <= lastIndex()) {
                     if (termAt(index) == e.path("t").asLong()) {
                         continue;
@@ -746,10 +814,14 @@ final class RaftNode {
             if (!fresh.isEmpty()) {
                 append(fresh);
             }
-            long leaderCommit = req.path("leaderCommit").asLong();
             if (leaderCommit > commit) {
                 commit = Math.min(leaderCommit, index);
                 applyCommitted();
+            }
+            if (catchingUp && applied >= leaderCommit) {
+                catchingUp = false;
+                StandInServer.log("INFO", "FollowerResyncProgressTracker", "HA resync finished (mode=catch-up, duration=%dms, result=ok): "
+                        + "applied=%d", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - catchUpStartNanos), applied);
             }
             return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index).put("lastIndex", lastIndex());
         } finally {
@@ -757,34 +829,42 @@ final class RaftNode {
         }
     }
 
+    /**
+     * The leader no longer holds the entries this node needs: replace the databases with the leader's snapshot and
+     * start the log after it (reference §5.1), logging the lines of a real install (§5.5).
+     */
     private ObjectNode installSnapshot(JsonNode req) {
+        long index = req.path("snapshotIndex").asLong();
+        long snapshotTerm = req.path("snapshotTerm").asLong();
+        if (index <= applied) {
+            return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index).put("lastIndex", lastIndex());
+        }
         String from = req.path("leaderHttp").asText();
         StandInServer.log("INFO", "ArcadeStateMachine", "HA resync started (mode=snapshot, reason=leader snapshot install): "
-                + "firstLogIndex=1, leader=%s", from);
-        log.clear();
-        req.path("entries").forEach(e -> log.add((ObjectNode) e));
-        List<Member> newBase = new ArrayList<>();
-        req.path("base").forEach(p -> newBase.add(new Member(p.path("id").asText(), p.path("address").asText())));
-        base = newBase;
+                + "firstLogIndex=%d, leader=%s", req.path("firstLogIndex").asLong(), from);
+        JsonNode databases = req.path("databases");
+        databases.fieldNames().forEachRemaining(db ->
+                StandInServer.log("INFO", "DatabaseReconciler", "Installing snapshot for database '%s' from leader %s...", db, from));
+        saveSnapshot(index, databases);
+        state.load(databases);
+        results.clear();
+        List<Member> members = new ArrayList<>();
+        req.path("members").forEach(p -> members.add(new Member(p.path("id").asText(), p.path("address").asText())));
+        base = members;
         try {
-            saveBase();
+            writeBase(index, snapshotTerm);
         } catch (IOException e) {
             throw new IllegalStateException("cannot persist the installed configuration: " + e.getMessage(), e);
         }
-        rewriteLog();
+        log.resetTo(index, snapshotTerm);
         rebuildConfig();
         rebuildRequestIndex();
-        state.reset();
-        results.clear();
-        applied = 0;
-        commit = Math.min(req.path("leaderCommit").asLong(), lastIndex());
-        applyCommitted();
+        applied = index;
+        commit = index;
         saveMeta();
-        for (String db : state.databaseNames()) {
-            StandInServer.log("INFO", "DatabaseReconciler", "Installing snapshot for database '%s' from leader %s...", db, from);
-        }
-        StandInServer.log("INFO", "ArcadeStateMachine", "HA resync finished (mode=snapshot, result=ok): snapshotIndex=%d", commit);
-        return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", lastIndex()).put("lastIndex", lastIndex());
+        changed.signalAll();
+        StandInServer.log("INFO", "ArcadeStateMachine", "HA resync finished (mode=snapshot, result=ok): snapshotIndex=%d", index);
+        return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index).put("lastIndex", lastIndex());
     }
 
     // ---------------------------------------------------------------- client operations
@@ -797,6 +877,35 @@ final class RaftNode {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The index of the last entry this node applied: what its answers carry as X-ArcadeDB-Commit-Index. */
+    long appliedIndex() {
+        lock.lock();
+        try {
+            return applied;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The files of a database with their checksums (null if it does not exist here). */
+    List<StateMachine.DataFile> files(String database) {
+        lock.lock();
+        try {
+            return state.files(database);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** This node's server list (arcadedb.ha.serverList), itself included. */
+    List<Settings.Peer> serverList() {
+        return staticList;
+    }
+
+    Settings.Peer self() {
+        return self;
     }
 
     boolean databaseExists(String database) {

@@ -53,6 +53,7 @@ public final class StandInServer {
     private final boolean readinessRequiresHA;
     private final long readinessMaxLag;
     private final long forwardWaitMs;
+    private final ClusterVerify verify;
 
     private StandInServer(String name, RaftNode raft, String salt, String passwordHash) {
         this.name = name;
@@ -63,6 +64,7 @@ public final class StandInServer {
                 && Boolean.parseBoolean(Settings.get("arcadedb.ha.enabled", "false"));
         this.readinessMaxLag = Settings.millis("arcadedb.server.readinessHAMaxLag", 100);
         this.forwardWaitMs = Math.min(Settings.millis("arcadedb.ha.forwardLeaderWaitTimeoutMs", 20_000), 10_000);
+        this.verify = new ClusterVerify(name, raft);
     }
 
     static synchronized void log(String level, String source, String format, Object... args) {
@@ -169,9 +171,19 @@ public final class StandInServer {
 
     // ---------------------------------------------------------------- HTTP plumbing
 
-    private record Answer(int status, String body) {
+    private record Answer(int status, String body, Map<String, String> headers) {
+        Answer(int status, String body) {
+            this(status, body, Map.of());
+        }
+
         static Answer json(int status, JsonNode body) {
             return new Answer(status, Json.write(body));
+        }
+
+        Answer withHeader(String name, String value) {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.put(name, value);
+            return new Answer(status, body, all);
         }
     }
 
@@ -219,6 +231,7 @@ public final class StandInServer {
     }
 
     private static void send(HttpExchange ex, Answer answer) throws IOException {
+        answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
         if (answer.status() == 204 || answer.body() == null) {
             ex.sendResponseHeaders(answer.status(), -1);
             return;
@@ -282,6 +295,11 @@ public final class StandInServer {
             raft.transfer("", 10_000);
             return Answer.json(200, Json.MAPPER.createObjectNode().put("result", "Leadership step-down initiated"));
         }
+        if (path.startsWith("/api/v1/cluster/verify/")) {
+            // like every HA route of 26.8.1, whatever the method
+            return Answer.json(200, verify.verify(path.substring("/api/v1/cluster/verify/".length()),
+                    ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst(ClusterVerify.PEER_REQUEST) != null));
+        }
         if (path.equals("/api/v1/cluster/peer")) {
             return addPeer(ex, body);
         }
@@ -301,12 +319,20 @@ public final class StandInServer {
             return Answer.json(200, out);
         }
         if (path.startsWith("/api/v1/command/") && "POST".equals(method)) {
-            return command(ex, path.substring("/api/v1/command/".length()), body, false);
+            return withCommitIndex(command(ex, path.substring("/api/v1/command/".length()), body, false));
         }
         if (path.startsWith("/api/v1/query/") && "POST".equals(method)) {
-            return command(ex, path.substring("/api/v1/query/".length()), body, true);
+            return withCommitIndex(command(ex, path.substring("/api/v1/query/".length()), body, true));
         }
         return Answer.json(404, ApiError.plain(404, "Not found: " + method + " " + path).body());
+    }
+
+    /**
+     * Query and command answers carry the answering node's last applied Raft index (reference §6.5; seen on 26.8.1 on
+     * both routes, and on a write a follower forwarded to the leader).
+     */
+    private Answer withCommitIndex(Answer answer) {
+        return answer.status() / 100 == 2 ? answer.withHeader("X-ArcadeDB-Commit-Index", String.valueOf(raft.appliedIndex())) : answer;
     }
 
     private ObjectNode serverInfo() {

@@ -35,6 +35,72 @@ final class StateMachine {
         databases.clear();
     }
 
+    /** Every database as {db: {type: [rows in insertion order]}}: what a snapshot holds. */
+    ObjectNode dump() {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        databases.forEach((db, types) -> {
+            ObjectNode t = out.putObject(db);
+            types.forEach((type, rows) -> {
+                ArrayNode list = t.putArray(type);
+                rows.values().forEach(list::add);
+            });
+        });
+        return out;
+    }
+
+    /** Replaces every database with a {@link #dump()}. */
+    void load(JsonNode dump) {
+        databases.clear();
+        dump.fields().forEachRemaining(db -> {
+            Map<String, Map<String, ObjectNode>> types = new LinkedHashMap<>();
+            db.getValue().fields().forEachRemaining(type -> {
+                Map<String, ObjectNode> rows = new LinkedHashMap<>();
+                type.getValue().forEach(row -> rows.put(row.path("@rid").asText(), (ObjectNode) row.deepCopy()));
+                types.put(type.getKey(), rows);
+            });
+            databases.put(db.getKey(), types);
+        });
+    }
+
+    /** One file of a database as the verify endpoint lists it (reference §4.4). */
+    record DataFile(String name, long checksum, long size, String type) {
+    }
+
+    /**
+     * The files of {@code database} as ArcadeDB 26.8.1 lists them for a database with one document type: the
+     * dictionary ({@code dictionary.0.65536.v1.dict}, type "data"; here the CRC-32 of the sorted type and property
+     * names) and one bucket per type ({@code <Type>_0.<id>.65536.v0.bucket}, type "bucket"; here the CRC-32 of the
+     * type's rows sorted by @rid). Sizes are whole 64 KiB pages. Null when the database does not exist.
+     */
+    List<DataFile> files(String database) {
+        Map<String, Map<String, ObjectNode>> types = databases.get(database);
+        if (types == null) {
+            return null;
+        }
+        List<DataFile> out = new ArrayList<>();
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(types.keySet());
+        types.values().forEach(rows -> rows.values().forEach(r -> r.fieldNames().forEachRemaining(names::add)));
+        java.util.zip.CRC32 dictionary = new java.util.zip.CRC32();
+        names.forEach(n -> dictionary.update((n + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        out.add(new DataFile("dictionary.0.65536.v1.dict", dictionary.getValue(), pages(0), "data"));
+        int id = 1;
+        for (Map.Entry<String, Map<String, ObjectNode>> type : types.entrySet()) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            long bytes = 0;
+            for (ObjectNode row : new TreeMap<>(type.getValue()).values()) {
+                byte[] b = (Json.write(row) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                crc.update(b);
+                bytes += b.length;
+            }
+            out.add(new DataFile(type.getKey() + "_0." + id++ + ".65536.v0.bucket", crc.getValue(), pages(bytes), "bucket"));
+        }
+        return out;
+    }
+
+    private static long pages(long bytes) {
+        return Math.max(1, (bytes + 65535) / 65536) * 65536;
+    }
+
     boolean exists(String database) {
         return databases.containsKey(database);
     }

@@ -1,0 +1,27 @@
+package ha.phases;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ha.PhaseResult;
+import ha.kube.KubeSim;
+import ha.kube.Scenario;
+import ha.scripts.HaRead;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A phase run alone on a fresh cluster (as every local run is) does its own set-up instead of waiting for one. */
+class PhaseAloneTest {
+    @TempDir
+    Path reports;
+
+    @Test
+    void readAloneOnAFreshClusterWritesTheRowItReadsBack() {
+        try (KubeSim cluster = KubeSim.builder().start()) {
+            PhaseResult read = Scenario.runOne(cluster, reports, Duration.ofSeconds(20), new HaRead());
+            assertEquals(PhaseResult.Status.passed, read.status(), read.message());
+            assertEquals(1, read.figures().get("rows checked per node"));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package ha.phases;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ha.Node;
+import ha.Phase;
+import ha.PhaseContext;
+import ha.PhaseResult;
+import ha.Target;
+import ha.kube.Scenario;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A phase that needs more nodes than the cluster has is skipped with that reason, before it touches the cluster. */
+class SmallClusterTest {
+    @TempDir
+    Path tmp;
+
+    /** A target of {@code size} nodes that answers nothing else: a phase that reached it would fail. */
+    static Target ofSize(int size) {
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            nodes.add(new Node(i, "node-" + i));
+        }
+        return (Target) Proxy.newProxyInstance(Target.class.getClassLoader(), new Class<?>[] {Target.class}, (proxy, method, args) ->
+                switch (method.getName()) {
+                    case "nodes" -> nodes;
+                    case "describe" -> size + " test nodes";
+                    case "close" -> null;
+                    default -> throw new AssertionError("the phase reached the cluster: " + method.getName());
+                });
+    }
+
+    record Named(String name, List<String> ran) implements Phase {
+        public String summary() {
+            return name;
+        }
+
+        public void run(PhaseContext ctx) {
+            ran.add(name);
+        }
+    }
+
+    @Test
+    void phasesThatNeedAMajorityOrAFollowerAreSkippedOnTooFewNodes() {
+        List<String> ran = new ArrayList<>();
+        List<PhaseResult> results = Scenario.run(ofSize(2), tmp, Duration.ofSeconds(5), "small",
+                new Named("read", ran), new Named("transfer", ran), new Named("failover", ran));
+        assertEquals(List.of("read", "transfer"), ran);
+        assertEquals(PhaseResult.Status.skipped, results.get(2).status());
+        assertEquals("needs at least 3 nodes to keep a Raft majority while one is down; the cluster has 2", results.get(2).message());
+
+        ran.clear();
+        List<PhaseResult> one = Scenario.run(ofSize(1), tmp, Duration.ofSeconds(5), "one", new Named("transfer", ran));
+        assertEquals(List.of(), ran);
+        assertEquals("needs at least 2 nodes (a leader and a follower); the cluster has 1", one.get(0).message());
+    }
+}
