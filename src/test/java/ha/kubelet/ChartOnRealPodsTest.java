@@ -1,0 +1,145 @@
+package ha.kubelet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import ha.Json;
+import ha.Log;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver, run as a real process through JBang with the Kubernetes target, against the chart's own
+ * pods run as real ArcadeDB 26.8.1 processes (see {@link ChartPods} and the rewrites {@link PodRewrites}
+ * lists). The suite finds everything as on a real cluster: the StatefulSet, the password in the release's
+ * Secret, the pods through one port-forward each.
+ */
+class ChartOnRealPodsTest {
+    static final List<String> PARITY = List.of("rollout", "health", "quorum", "write", "read", "replica-health", "transfer");
+    static final Duration DRIVER_LIMIT = Duration.ofMinutes(9);
+
+    @TempDir
+    Path tmp;
+
+    /** The chart under test; ha.kubelet.chart names another chart folder (to try a chart fix before it is merged). */
+    static Path chart() {
+        return Path.of(System.getProperty("ha.kubelet.chart", RealPods.CHART.toString()));
+    }
+
+    /**
+     * One driver run on 3 pods rendered from the chart's defaults plus persistence (rolling-restart needs claims):
+     * the parity phases and scale-up must pass; failover and rolling-restart must pass or fail only with LOST or
+     * MISSING rows that this test's own read of every pod confirms (26.8.1 has lost acknowledged rows after
+     * kill -9 restarts). Port-forwards stay one per pod incarnation; the scale went through helm upgrade.
+     */
+    @Test
+    void theDriverPassesOnTheChartsPodsOrLosesOnlyRowsEveryPodConfirmsMissing() throws Exception {
+        System.out.print(PodRewrites.describe());
+        try (RealPods pods = RealPods.builder().chart(chart()).set("persistence.enabled", "true").start()) {
+            List<String> phases = new ArrayList<>(PARITY);
+            phases.addAll(List.of("scale-up", "failover", "rolling-restart"));
+            DriverRun run = DriverRun.of(pods, DRIVER_LIMIT, "--phases", String.join(",", phases), "--scale-to", "4", "--no-fail-fast",
+                    "--timeout", "240s", "--report-dir", tmp.toString());
+            System.out.println("fixture run of " + phases.size() + " phases: driver took " + Log.seconds(run.took()));
+            JsonNode report = Json.read(Files.readString(tmp.resolve("report.json")));
+            for (int i = 0; i < PARITY.size() + 1; i++) {
+                assertTrue(run.stdout().contains("[" + (i + 1) + "/" + phases.size() + "] " + phases.get(i) + " passed ("), () -> run.all() + "\n" + pods.story());
+            }
+            // fabric8 opens one relay stream per TCP connection, and a forward is re-opened after a pod is replaced,
+            // so after kills the stream count is no "one per pod" figure: every pod must have been reached through
+            // forwards, and the driver's own count is printed (PortForwardRelayTest holds it to one per pod).
+            for (int ordinal = 0; ordinal < 4; ordinal++) {
+                String pod = pods.pods().statefulSetName() + "-" + ordinal;
+                assertTrue(pods.kube().portForwardStreams(pod) > 0, "no port-forward reached " + pod + "\n" + pods.story());
+            }
+            run.stdout().lines().filter(l -> l.contains("port-forwards: ")).findFirst().ifPresent(l -> System.out.println("the driver said: " + l.strip()));
+            List<String> helm = pods.kube().calls("helm");
+            assertTrue(helm.stream().anyMatch(l -> l.startsWith("upgrade ") && l.contains("replicaCount=4")), helm.toString());
+            if (run.exitCode() == 0) {
+                assertEquals("passed", report.path("status").asText());
+                return;
+            }
+            assertEquals(1, run.exitCode(), run::all);
+            confirmOnlyLostRowsFailed(pods, run, report);
+        }
+    }
+
+    /**
+     * The chart as it was before the cluster token came in as a file (only the root password file): every pod's
+     * Raft plugin fails while its JVM keeps answering HTTP. The HA-aware readiness keeps the pods unready, and the
+     * driver fails the rollout with the pod and the plugin's own error, not with a bare timeout.
+     */
+    @Test
+    void aChartWithoutTheClusterTokenFileFailsTheRolloutNamingThePodAndThePluginError() throws Exception {
+        Path broken = tmp.resolve("chart-without-token");
+        copyTree(chart(), broken);
+        Path helpers = broken.resolve("templates/_helpers.tpl");
+        String tpl = Files.readString(helpers);
+        String tokenArg = tpl.lines().filter(l -> l.contains("-Darcadedb.ha.clusterTokenPath=")).findFirst()
+                .orElseThrow(() -> new AssertionError("the chart no longer passes -Darcadedb.ha.clusterTokenPath in _helpers.tpl"));
+        Files.writeString(helpers, tpl.replace(tokenArg + "\n", ""));
+        System.out.println("broken chart: removed from _helpers.tpl: " + tokenArg.strip());
+        try (RealPods pods = RealPods.builder().chart(broken).start()) {
+            DriverRun run = DriverRun.of(pods, DRIVER_LIMIT, "--phases", "rollout", "--timeout", "30s", "--report-dir", tmp.resolve("report").toString());
+            System.out.println("fixture run of the chart without a token file: driver took " + Log.seconds(run.took()));
+            assertEquals(1, run.exitCode(), () -> run.all() + "\n" + pods.story());
+            String pod = pods.pods().statefulSetName() + "-0";
+            assertTrue(run.stdout().contains(pod + ": the Raft HA plugin did not start: "), () -> run.all() + "\n" + pods.story());
+            assertTrue(run.stdout().contains("Cannot start HA mode without authentication"), () -> run.all() + "\n" + pods.story());
+            run.stdout().lines().filter(l -> l.contains("the Raft HA plugin did not start")).findFirst()
+                    .ifPresent(l -> System.out.println("the driver said: " + l.strip()));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    /** The run failed: only failover or rolling-restart may have, each with LOST or MISSING rows every pod confirms. */
+    private static void confirmOnlyLostRowsFailed(RealPods pods, DriverRun run, JsonNode report) throws Exception {
+        JsonNode figures = report.path("figures");
+        List<String> lost = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String phase : List.of("failover", "rolling-restart")) {
+            figures.path(phase + ".lost rows").forEach(n -> lost.add(n.asText()));
+            figures.path(phase + ".missing rows").forEach(n -> missing.add(n.asText()));
+        }
+        assertFalse(lost.isEmpty() && missing.isEmpty(), () -> "the driver failed for another reason than missing acknowledged rows:\n"
+                + run.all() + "\n" + pods.story());
+        for (JsonNode phase : report.path("phases")) {
+            String status = phase.path("status").asText();
+            String message = phase.path("message").asText(phase.toString());
+            boolean disruptive = List.of("failover", "rolling-restart").contains(phase.path("name").asText());
+            assertTrue(!"failed".equals(status) || disruptive && (message.contains("LOST") || message.contains("MISSING")),
+                    () -> "phase " + phase.path("name").asText() + " failed without a lost-row verdict: " + message + "\n" + pods.story());
+        }
+        Map<String, Set<String>> held = PodReads.markersOnEveryPod(pods, 3, "integration-test");
+        for (String marker : lost) {
+            held.forEach((pod, markers) -> assertFalse(markers.contains(marker), "lost row " + marker + " is on " + pod));
+        }
+        for (String marker : missing) {
+            assertTrue(held.values().stream().anyMatch(m -> !m.contains(marker)), "missing row " + marker + " is on every pod");
+        }
+        ha.e2e.TestNotes.add("ChartOnRealPodsTest", "ArcadeDB 26.8.1 lost acknowledged rows, confirmed on every pod: lost " + lost
+                + ", missing " + missing);
+        System.out.println("acknowledged rows the pods do not hold (confirmed on every pod): lost " + lost + ", missing " + missing);
+    }
+}
