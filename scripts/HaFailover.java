@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //SOURCES ha/*.java
-//DESCRIPTION Phase failover: kill the leader under a steady write load; a new leader is elected and no acknowledged write is lost.
+//DESCRIPTION Phase failover: kill the leader as a crash under a steady write load; a leader is elected in a new term and no acknowledged write is lost.
 package ha.scripts;
 
 import ha.AfterDisruption;

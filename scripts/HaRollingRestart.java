@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //SOURCES ha/*.java
-//DESCRIPTION Phase rolling-restart: restart every node one at a time under write load; no acknowledged row is lost.
+//DESCRIPTION Phase rolling-restart: restart every node gracefully, one at a time, under write load; every peer stays a member and no acknowledged row is lost.
 package ha.scripts;
 
 import ha.AfterDisruption;

@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //SOURCES ha/*.java
-//DESCRIPTION Phase snapshot-recovery: a follower whose state is destroyed comes back, catches up and keeps receiving the log.
+//DESCRIPTION Phase snapshot-recovery: a follower whose state is destroyed comes back by a snapshot install, holds the leader's rows and keeps receiving new ones.
 package ha.scripts;
 
 import ha.AfterDisruption;

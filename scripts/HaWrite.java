@@ -3,7 +3,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //SOURCES ha/*.java
-//DESCRIPTION Phase write: through the leader, create the test database and type if absent and insert a marked row.
+//DESCRIPTION Phase write: through the leader, create the test database and type if absent and insert a marked row; each follower returns it at once to a linearizable read and to a read with the write's bookmark.
 package ha.scripts;
 
 import ha.ArcadeClient;
