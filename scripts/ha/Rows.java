@@ -116,6 +116,15 @@ public final class Rows {
     }
 
     /**
+     * {@link #holdsNow} as the first answer to it says: a read that gets no answer (a reset, a 5xx) is sent again until
+     * {@code timeout}, but an answer without the row is the verdict at once.
+     */
+    public boolean holdsAtFirstAnswer(Node node, String marker, String consistency, Long readAfter, Duration timeout) {
+        return Wait.until("a " + consistency + " read of " + marker + " on " + node + " to answer", Wait.HTTP_POLL, timeout,
+                () -> holdsNow(node, marker, consistency, readAfter), answered -> true);
+    }
+
+    /**
      * Inserts rows in order through {@code node}, retrying transient failures from the first row not yet
      * acknowledged (request ids make the retry of a row whose answer was lost harmless).
      */

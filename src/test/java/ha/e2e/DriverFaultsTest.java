@@ -45,13 +45,23 @@ class DriverFaultsTest {
                     c.sim().faults().stallFollower(1, true);
                     c.sim().faults().stallFollower(2, true);
                 }, null, "to exist on the leader test-arcadedb-0; last seen: ArcadeHttpException: test-arcadedb-0: POST /api/v1/server answered 503 Cannot execute command (com.arcadedb.network.binary.QuorumNotReachedException)"),
-                new Fault("read", 5, c -> c.sim().faults().detachFollower(2, true), null,
-                        "waiting for test-arcadedb-2 to hold the 1 expected row; last seen: "),
+                new Fault("read", 5, DriverFaultsTest::loseAnEarlierRowOnAFollower, null,
+                        "waiting for test-arcadedb-2 to hold the 2 expected rows; last seen: test-arcadedb-2 holds 1 of the 2 expected rows"),
                 new Fault("replica-health", 1, DriverFaultsTest::stallAFollowerBehindNewRows, "replica-health",
                         "to report every follower HEALTHY; last seen: {test-arcadedb-1=HEALTHY"),
                 new Fault("transfer", 7, c -> c.sim().faults().ignoreTransfer(true), null,
                         "waiting for every node to name test-arcadedb-1 the leader; last seen: {test-arcadedb-0: leaderId=test-arcadedb-0"))
                 .map(Arguments::of);
+    }
+
+    /** Writes a row on a healthy cluster, then follower 2 drops it: the next write is fine, the read of every row is not. */
+    private static void loseAnEarlierRowOnAFollower(KubeSim cluster) {
+        Path reports = Path.of(System.getProperty("java.io.tmpdir"), "ha-faults-setup-" + ProcessHandle.current().pid());
+        ha.PhaseResult r = Scenario.runOne(cluster, reports, Duration.ofSeconds(20), new HaWrite());
+        String marker = (String) r.figures().get("marker");
+        ha.Wait.until("the earlier row on node 2", Duration.ofMillis(20), Duration.ofSeconds(10),
+                () -> cluster.sim().rowCount(2, "integration-test", "HaRow"), n -> n == 1);
+        cluster.sim().faults().loseRow(2, marker);
     }
 
     /** Writes a row while follower 2 is stalled, so the leader sees it fall behind. */

@@ -1361,7 +1361,8 @@ final class NodeHttp {
         long limit = body.hasNonNull("limit") ? body.get("limit").asLong(defaultLimit) : defaultLimit;
         sim.lock.lock();
         try {
-            if (!n.dbs.containsKey(db)) {
+            // a read that asks to wait (linearizable, or a bookmark) waits first and then looks the database up (read())
+            if (!n.dbs.containsKey(db) && !(queryEndpoint && asksToWait(r))) {
                 return error(r, 500, "Internal error", DATABASE_OPERATION, null);
             }
         } finally {
@@ -1446,6 +1447,11 @@ final class NodeHttp {
         row.putAll(ins.values());
         return new Planned(RaftEntry.Kind.INSERT, db, ins.type(), bucket, rid, new LinkedHashMap<>(ins.values()),
                 () -> ok(r, ln, List.of(row), limit));
+    }
+
+    private static boolean asksToWait(Req r) {
+        return "linearizable".equalsIgnoreCase(r.header("X-ArcadeDB-Read-Consistency")) || r.header("X-ArcadeDB-Read-After") != null
+                || r.header("X-ArcadeDB-Commit-Index") != null;
     }
 
     /** A read, always local (eventual on followers unless a read-consistency header asks to wait, §6.5). */
