@@ -26,7 +26,7 @@ public final class KubeSim implements AutoCloseable {
         b.settings.forEach(simBuilder::setting);
         this.sim = simBuilder.build();
         MockKube.Builder kubeBuilder = MockKube.builder(new SimBackend(sim, Map.copyOf(b.extraLog))).replicas(b.nodes).password(b.password)
-                .persistence(b.persistence).contextName(b.contextName);
+                .persistence(b.persistence).contextName(b.contextName).recreateDelay(b.recreateDelay);
         b.settings.forEach((k, v) -> kubeBuilder.setting(k + "=" + v));
         MockKube started;
         try {
@@ -49,6 +49,7 @@ public final class KubeSim implements AutoCloseable {
         private boolean persistence;
         private Timings timings = Timings.fast();
         private String contextName = "mock";
+        private java.time.Duration recreateDelay = java.time.Duration.ofMillis(300);
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<Integer, List<String>> extraLog = new LinkedHashMap<>();
 
@@ -92,6 +93,12 @@ public final class KubeSim implements AutoCloseable {
          * Lines a pod's log carries after the simulator's own, for what the simulator does not model (e.g. the
          * error a real server logs when its HA plugin fails to start).
          */
+        /** How long the fake controller waits before it replaces a deleted pod. */
+        public Builder recreateDelay(java.time.Duration v) {
+            recreateDelay = v;
+            return this;
+        }
+
         public Builder logLines(int ordinal, String... lines) {
             extraLog.computeIfAbsent(ordinal, k -> new java.util.ArrayList<>()).addAll(List.of(lines));
             return this;

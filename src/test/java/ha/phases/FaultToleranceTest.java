@@ -77,9 +77,13 @@ class FaultToleranceTest {
 
     @Test
     void aPodRestartingDuringAPollIsRidOut() {
-        try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
+        // the replacement comes 3 s after the node went down, so the phases start while the pod is gone and
+        // their polls of it fail: the forward must be re-opened to the new pod, and the phases must still pass
+        try (KubeSim cluster = KubeSim.builder().recreateDelay(Duration.ofSeconds(3)).start(); KubeTarget target = cluster.target()) {
             assertAllPassed(run(target, new HaWrite()));
             cluster.kube().client().pods().withName("test-arcadedb-2").delete();
+            ha.Wait.until("simulator node 2 stopped with its pod", Duration.ofMillis(20), Duration.ofSeconds(10),
+                    () -> cluster.sim().isRunning(2), running -> !running);
             assertAllPassed(run(target, new HaRead(), new HaQuorum()));
             assertTrue(target.portForwards().openedCount() >= 4, "the forward to the replaced pod was opened again");
         }
