@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import ha.Json;
 import ha.Log;
+import ha.e2e.OneRealClusterAtATime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lists). The suite finds everything as on a real cluster: the StatefulSet, the password in the release's
  * Secret, the pods through one port-forward each.
  */
+@ExtendWith(OneRealClusterAtATime.class)
 class ChartOnRealPodsTest {
     static final List<String> PARITY = List.of("rollout", "health", "quorum", "write", "read", "replica-health", "transfer");
     static final Duration DRIVER_LIMIT = Duration.ofMinutes(9);
@@ -64,6 +67,9 @@ class ChartOnRealPodsTest {
             run.stdout().lines().filter(l -> l.contains("port-forwards: ")).findFirst().ifPresent(l -> System.out.println("the driver said: " + l.strip()));
             List<String> helm = pods.kube().calls("helm");
             assertTrue(helm.stream().anyMatch(l -> l.startsWith("upgrade ") && l.contains("replicaCount=4")), helm.toString());
+            for (int ordinal = 0; ordinal < 3; ordinal++) {
+                assertLogsAsConfigured(pods, pods.pods().statefulSetName() + "-" + ordinal);
+            }
             if (run.exitCode() == 0) {
                 assertEquals("passed", report.path("status").asText());
                 return;
@@ -113,6 +119,19 @@ class ChartOnRealPodsTest {
         }
     }
 
+    /**
+     * The config folder the init container seeded holds the image's logging configuration, so the server logs as
+     * configured: no "Error on loading logging configuration file", and its file handler writes into the logs volume.
+     */
+    private static void assertLogsAsConfigured(RealPods pods, String pod) throws java.io.IOException {
+        String log = pods.pods().log(pod, false);
+        assertTrue(log != null && log.contains("HTTP Server started"), () -> pod + " has no server start in its log:\n" + log);
+        assertFalse(log.contains("Error on loading logging configuration file"), () -> pod + " did not find its logging configuration:\n" + log);
+        Path dir = pods.pods().podDir(pod).resolve("volumes");
+        assertTrue(Files.isRegularFile(dir.resolve("config/arcadedb-log.properties")), "the seeded config of " + pod + " lacks arcadedb-log.properties");
+        assertTrue(Files.isRegularFile(dir.resolve("logs/arcadedb.log.0")), pod + "'s server wrote no log file into its logs volume");
+    }
+
     /** The run failed: only failover or rolling-restart may have, each with LOST or MISSING rows every pod confirms. */
     private static void confirmOnlyLostRowsFailed(RealPods pods, DriverRun run, JsonNode report) throws Exception {
         JsonNode figures = report.path("figures");
@@ -120,7 +139,7 @@ class ChartOnRealPodsTest {
         List<String> missing = new ArrayList<>();
         for (String phase : List.of("failover", "rolling-restart")) {
             figures.path(phase + ".lost rows").forEach(n -> lost.add(n.asText()));
-            figures.path(phase + ".missing rows").forEach(n -> missing.add(n.asText()));
+            figures.path(phase + ".missing rows").fieldNames().forEachRemaining(missing::add);
         }
         assertFalse(lost.isEmpty() && missing.isEmpty(), () -> "the driver failed for another reason than missing acknowledged rows:\n"
                 + run.all() + "\n" + pods.story());

@@ -142,12 +142,27 @@ public final class RealPods implements AutoCloseable {
         StringBuilder out = new StringBuilder(PodRewrites.describe());
         out.append("events:\n");
         pods.events().forEach(e -> out.append("  ").append(e).append('\n'));
+        for (int ordinal = 0; ; ordinal++) {
+            String pod = pods.statefulSetName() + "-" + ordinal;
+            String log = pods.log(pod, false);
+            if (log == null) {
+                break;
+            }
+            out.append("last lines of ").append(pod).append("'s log:\n");
+            lastLines(log, 15).forEach(l -> out.append("  ").append(l).append('\n'));
+        }
         return out.toString();
     }
 
+    /** Stops every pod; their folders are deleted unless HA_KEEP_PODS=1 asks to keep them for a look afterwards. */
     @Override
     public void close() {
         kube.close();
+        if ("1".equals(System.getenv("HA_KEEP_PODS"))) {
+            System.out.println("pods' folders kept in " + base);
+            return;
+        }
+        PodFiles.deleteTree(base);
     }
 
     static List<String> lastLines(String text, int n) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import ha.Json;
 import ha.LocalJava;
 import ha.e2e.Jbang;
+import ha.e2e.OneRealClusterAtATime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its own read of every node's data (a standalone server on a copy of each data folder) confirms the rows the suite
  * names, and it fails on the opposite error too: an acknowledged row absent from a node that no phase reported.
  */
+@ExtendWith(OneRealClusterAtATime.class)
 class RealServersRunTest {
     static final List<String> PHASES = List.of("rollout", "health", "quorum", "write", "read", "replica-health", "transfer",
             "scale-up", "snapshot-recovery", "failover", "rolling-restart");
