@@ -71,6 +71,10 @@
  * <li>Why the restarted leader wins is not modelled (the rule reproduces the outcome seen on 26.8.1, not Ratis'
  * timers), nor the acknowledged rows real servers lost after such re-elections (the "WAL version gap … snapshot
  * resync" of arcadedb-local-processes.md): the simulator never loses an acknowledged row unless a fault asks it to.</li>
+ * <li>A follower read that asks to wait (linearizable, or a bookmark) waits for the index before it looks the database
+ * up, so it can see a database whose creation it had not yet applied. On 26.8.1 a read of a database that does not
+ * exist answers 500 at once; whether a follower waits for a pending creation first could not be observed (in 10 of 10
+ * tries the creation had reached both followers before the next request).</li>
  * <li>A graceful stop cuts requests in flight the same way a crash does (whether a real server answers them
  * before it stops was not checked).</li>
  * </ul>
