@@ -127,9 +127,10 @@ class ChartOnRealPodsTest {
         String log = pods.pods().log(pod, false);
         assertTrue(log != null && log.contains("HTTP Server started"), () -> pod + " has no server start in its log:\n" + log);
         assertFalse(log.contains("Error on loading logging configuration file"), () -> pod + " did not find its logging configuration:\n" + log);
-        Path dir = pods.pods().podDir(pod).resolve("volumes");
-        assertTrue(Files.isRegularFile(dir.resolve("config/arcadedb-log.properties")), "the seeded config of " + pod + " lacks arcadedb-log.properties");
-        assertTrue(Files.isRegularFile(dir.resolve("logs/arcadedb.log.0")), pod + "'s server wrote no log file into its logs volume");
+        // the container's view: /home/arcadedb/config and /home/arcadedb/log are its volumes (emptyDir or claim)
+        Path home = pods.pods().podDir(pod).resolve("containers/arcadedb/fs/home/arcadedb");
+        assertTrue(Files.isRegularFile(home.resolve("config/arcadedb-log.properties")), "the seeded config of " + pod + " lacks arcadedb-log.properties");
+        assertTrue(Files.isRegularFile(home.resolve("log/arcadedb.log.0")), pod + "'s server wrote no log file into its logs volume");
     }
 
     /** The run failed: only failover or rolling-restart may have, each with LOST or MISSING rows every pod confirms. */
