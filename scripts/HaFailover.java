@@ -86,7 +86,7 @@ public class HaFailover implements Phase, Callable<Integer> {
             }
 
             target.awaitReplacement(oldLeader, incarnation, ctx.timeout());
-            ctx.event("restarted", oldLeader, "back as a new incarnation");
+            ctx.event("ready-again", oldLeader, "back and ready as a new incarnation");
             cluster.awaitLeader("every node, the restarted one too, to name the same leader", ctx.timeout());
             writer.awaitMoreAcknowledged(WRITES_BEFORE_AND_AFTER, ctx.timeout());
             AfterDisruption.judgeWrites(ctx, writer);

@@ -71,7 +71,7 @@ public class HaRollingRestart implements Phase, Callable<Integer> {
                 ctx.event("stopped", node, "graceful restart");
                 target.restartGracefully(node);
                 target.awaitReplacement(node, incarnation, ctx.timeout());
-                ctx.event("restarted", node, "back after a graceful restart");
+                ctx.event("ready-again", node, "back and ready after a graceful restart");
                 Node now = AfterDisruption.awaitMembership(ctx, "after restarting " + node.name());
                 ctx.figure("step " + node.name(), Log.seconds(Duration.ofNanos(System.nanoTime() - t0)) + ", leader " + now.name());
             }

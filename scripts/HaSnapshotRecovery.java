@@ -98,7 +98,7 @@ public class HaSnapshotRecovery implements Phase, Callable<Integer> {
         ctx.event("wiped", follower, "killed with its state deleted");
         target.deleteNode(follower, true);
         target.awaitReplacement(follower, before, ctx.timeout());
-        ctx.event("restarted", follower, "back with empty state");
+        ctx.event("ready-again", follower, "back and ready after its state was wiped");
         ctx.figure("replacement ready after", Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
 
         leader = cluster.awaitLeader("every node to name the same leader", ctx.timeout());

@@ -292,7 +292,7 @@ public final class Checker {
         return switch (kind) {
             case "killed" -> "was killed";
             case "stopped" -> "was stopped";
-            case "restarted" -> "was restarted";
+            case "ready-again" -> "was seen ready again";
             case "became-leader" -> "became leader";
             case "fault" -> "had a fault";
             case "wiped" -> "was wiped";

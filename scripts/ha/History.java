@@ -54,8 +54,9 @@ public final class History implements AutoCloseable {
     }
 
     /**
-     * Something a phase did or saw: kind e.g. "killed", "stopped", "restarted", "became-leader", "fault",
-     * "phase-start", "phase-end"; {@code node} is the node it concerns, or null.
+     * Something a phase did or saw: kind e.g. "killed", "stopped", "ready-again" (a replacement seen ready, not the
+     * moment it was started), "became-leader", "fault", "phase-start", "phase-end"; {@code node} is the node it
+     * concerns, or null.
      */
     public record Event(String phase, long atMillis, String kind, String node, String detail) {
     }

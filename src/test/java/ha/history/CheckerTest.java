@@ -62,7 +62,7 @@ class CheckerTest {
         event("became-leader", "arcadedb-0", 11_900);
         event("killed", "arcadedb-1", 12_350);      // another node: not the acknowledging one
         event("killed", "arcadedb-0", 12_500);
-        event("restarted", "arcadedb-0", 13_000);
+        event("ready-again", "arcadedb-0", 13_000);
         write("run1-1", "arcadedb-1", Outcome.ACKNOWLEDGED, 5_000);
         write("run1-2", "arcadedb-0", Outcome.ACKNOWLEDGED, 12_300);
         holds("arcadedb-0", "run1-1");
