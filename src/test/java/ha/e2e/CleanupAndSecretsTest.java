@@ -3,6 +3,7 @@ package ha.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import ha.Json;
@@ -43,7 +44,12 @@ class CleanupAndSecretsTest {
 
             new ProcessBuilder("kill", "-INT", String.valueOf(suite.pid())).start().waitFor();
 
-            assertTrue(suite.waitFor(60, TimeUnit.SECONDS), "the suite stops after Ctrl-C");
+            boolean stopped = suite.waitFor(60, TimeUnit.SECONDS);
+            if (!stopped) {
+                String threads = jstack(suite.pid());
+                tree.forEach(ProcessHandle::destroyForcibly);
+                fail("the suite did not stop within 60 s of Ctrl-C; it printed:\n" + Files.readString(out) + "\nits threads:\n" + threads);
+            }
             for (ProcessHandle h : tree) {
                 assertFalse(h.isAlive(), "process " + h.pid() + " outlived the suite");
             }
@@ -53,6 +59,19 @@ class CleanupAndSecretsTest {
             assertEquals("failed", report.path("status").asText());
             assertTrue(report.path("aborted").asText().startsWith("interrupted"), report.toString());
             assertTrue(Files.exists(tmp.resolve("junit.xml")));
+        }
+    }
+
+    /** The thread dump of a JVM that did not stop (jstack of this JDK), or why there is none. */
+    private static String jstack(long pid) {
+        try {
+            Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+            Process p = new ProcessBuilder(jstack.toString(), String.valueOf(pid)).redirectErrorStream(true).start();
+            String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(20, TimeUnit.SECONDS);
+            return dump;
+        } catch (Exception e) {
+            return "(no thread dump: " + e + ")";
         }
     }
 
