@@ -35,6 +35,7 @@ class CleanupAndSecretsTest {
             }
             ProcessBuilder pb = Jbang.builder(Jbang.kubeEnv(cluster.kube().kubeconfig(), cluster.kube().fakeBin()), "arcadedb-ha",
                     "--timeout", "5m", "--report-dir", tmp.toString());
+            pb.command(DefaultSigint.wrap(pb.command()));
             Path out = tmp.resolve("stdout.txt");
             pb.redirectOutput(out.toFile()).redirectErrorStream(true);
             Process suite = pb.start();

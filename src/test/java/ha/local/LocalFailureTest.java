@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import ha.Cli;
+import ha.Json;
 import ha.LocalInstall;
 import ha.LocalJava;
 import ha.LocalOptions;
@@ -12,6 +14,7 @@ import ha.LocalTarget;
 import ha.PhaseFailure;
 import ha.SuiteException;
 import ha.Wait;
+import ha.e2e.DefaultSigint;
 import ha.scripts.ArcadedbHa;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,7 +87,7 @@ class LocalFailureTest {
                 "-cp", System.getProperty("java.class.path"), ArcadedbHa.class.getName()));
         command.addAll(StandIn.args(work, 3));
         command.addAll(List.of("--report-dir", tmp.resolve("report").toString(), "--phases", "rollout,health,quorum,failover"));
-        Process driver = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process driver = new ProcessBuilder(DefaultSigint.wrap(command)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             Wait.until("the driver to have its servers up", Duration.ofMillis(200), Duration.ofSeconds(90),
                     () -> Files.readString(out), log -> log.contains("rollout passed") || !driver.isAlive());
@@ -97,6 +100,8 @@ class LocalFailureTest {
             driver.destroyForcibly();
         }
         assertEquals(List.of(), Leftovers.processesUsing(work), "no server process may outlive Ctrl-C: " + Files.readString(out));
+        JsonNode report = Json.read(Files.readString(tmp.resolve("report").resolve("report.json")));
+        assertTrue(report.path("aborted").asText().startsWith("interrupted"), "the run was stopped by Ctrl-C, not finished: " + report);
     }
 
     @Test
