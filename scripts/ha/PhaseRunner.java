@@ -55,7 +55,7 @@ public final class PhaseRunner {
                 report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) before it finished");
             }
             report.write();
-            closeWithin(target, INTERRUPT_CLOSE_LIMIT);
+            target.close();
             report.write();
         }, "ha-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -73,28 +73,6 @@ public final class PhaseRunner {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running already
             }
-        }
-    }
-
-    /** How long Ctrl-C waits for the target to close (port-forwards, server processes) before the JVM exits anyway. */
-    static final Duration INTERRUPT_CLOSE_LIMIT = Duration.ofSeconds(20);
-
-    /**
-     * Closes the target on a thread of its own and waits at most {@code limit}: a shutdown hook that blocks (a
-     * client call the interrupted phase left half-way) would keep the JVM from ever exiting. Processes the local
-     * target started are killed by {@link Procs}' own hook in any case.
-     */
-    static void closeWithin(Target target, Duration limit) {
-        Thread closer = new Thread(target::close, "ha-close-target");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(limit.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (closer.isAlive()) {
-            Log.info("the target did not close within %s after the interrupt; exiting anyway", Log.seconds(limit));
         }
     }
 
