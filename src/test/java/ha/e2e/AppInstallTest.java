@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ha.CommonOptions;
+import ha.LocalInstall;
 import ha.LocalOptions;
 import ha.ProjectRoot;
 import ha.ReportOptions;
@@ -90,7 +91,7 @@ class AppInstallTest {
         try {
             assertTrue(reportDir.startsWith(ROOT.resolve("build/ha-reports")), "reports go to the suite's folder: " + reportDir);
         } finally {
-            deleteTree(reportDir);
+            LocalInstall.deleteTree(reportDir);
         }
         assertEquals(List.of(), listing(elsewhere), "the folder it ran in stays empty (no build/)");
         assertEquals(List.of(), listing(home).stream().filter(n -> !n.equals(".m2")).toList(), "nothing written into HOME");
@@ -115,16 +116,5 @@ class AppInstallTest {
         ReportOptions given = new ReportOptions();
         given.reportDir = Path.of("mine");
         assertEquals(Path.of("mine"), given.reportDir());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

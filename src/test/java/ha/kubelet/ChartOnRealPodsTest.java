@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import ha.Json;
 import ha.Log;
 import ha.e2e.OneRealClusterAtATime;
+import ha.e2e.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +88,7 @@ class ChartOnRealPodsTest {
     @Test
     void aChartWithoutTheClusterTokenFileFailsTheRolloutNamingThePodAndThePluginError() throws Exception {
         Path broken = tmp.resolve("chart-without-token");
-        copyTree(chart(), broken);
+        TestFiles.copyTree(chart(), broken, p -> true);
         Path helpers = broken.resolve("templates/_helpers.tpl");
         String tpl = Files.readString(helpers);
         String tokenArg = tpl.lines().filter(l -> l.contains("-Darcadedb.ha.clusterTokenPath=")).findFirst()
@@ -103,19 +104,6 @@ class ChartOnRealPodsTest {
             assertTrue(run.stdout().contains("Cannot start HA mode without authentication"), () -> run.all() + "\n" + pods.story());
             run.stdout().lines().filter(l -> l.contains("the Raft HA plugin did not start")).findFirst()
                     .ifPresent(l -> System.out.println("the driver said: " + l.strip()));
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 

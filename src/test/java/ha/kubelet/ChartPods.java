@@ -1,6 +1,7 @@
 package ha.kubelet;
 
 import ha.Helm;
+import ha.LocalInstall;
 import ha.kube.MockKube;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -40,7 +41,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The chart's release run for real behind the mock API server: installs what {@code helm template}
@@ -292,7 +292,7 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
         Path dir = base.resolve("claims").resolve(claimName);
         try {
             if (client.persistentVolumeClaims().withName(claimName).get() == null) {
-                deleteTree(dir);
+                LocalInstall.deleteTree(dir);
                 PersistentVolumeClaim pvc = new PersistentVolumeClaimBuilder().withNewMetadata().withName(claimName).withNamespace(namespace)
                         .withLabels(template.getMetadata().getLabels()).endMetadata().withSpec(template.getSpec()).build();
                 client.persistentVolumeClaims().resource(pvc).create();
@@ -541,16 +541,5 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
             }
         }
         executor.shutdownNow();
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -279,24 +279,6 @@ final class PodFiles {
         return dir;
     }
 
-    /** Deletes a folder and everything below it, as far as it can (best effort: a test's leftovers). */
-    static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // left behind; /tmp is cleaned eventually
-                }
-            }
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // as above
-        }
-    }
-
     static void chmod(Path p, int mode) throws IOException {
         Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,

@@ -1,6 +1,7 @@
 package ha.kubelet;
 
 import ha.Helm;
+import ha.LocalInstall;
 import ha.LocalJava;
 import ha.SuiteException;
 import ha.kube.MockKube;
@@ -162,7 +163,11 @@ public final class RealPods implements AutoCloseable {
             System.out.println("pods' folders kept in " + base);
             return;
         }
-        PodFiles.deleteTree(base);
+        try {
+            LocalInstall.deleteTree(base);
+        } catch (IOException | UncheckedIOException e) {
+            System.out.println("could not delete all of the pods' folders in " + base + ": " + e.getMessage());
+        }
     }
 
     static List<String> lastLines(String text, int n) {

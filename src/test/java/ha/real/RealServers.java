@@ -6,6 +6,7 @@ import ha.LocalJava;
 import ha.LocalPorts;
 import ha.LocalTarget;
 import ha.Wait;
+import ha.e2e.TestFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The real ArcadeDB installation the tests run (../shared/arcadedb/26.8.1 next to the project, or ARCADEDB_HOME), and
@@ -62,7 +62,7 @@ final class RealServers {
     static List<String> markersIn(Path dataFolder, String database, String password, Path home, LocalJava java, Path scratch)
             throws IOException, InterruptedException {
         Path copy = scratch.resolve(dataFolder.getParent().getFileName().toString());
-        copyTree(dataFolder, copy);
+        TestFiles.copyTree(dataFolder, copy, p -> !p.getFileName().toString().endsWith(".lock"));
         LocalPorts ports = LocalPorts.allocate(null, 0, "independent-read");
         List<String> cmd = new ArrayList<>(List.of(java.executable().toString()));
         cmd.addAll(LocalTarget.JVM_OPTIONS);
@@ -99,19 +99,6 @@ final class RealServers {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
-            }
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().endsWith(".lock")) {
-                    Files.copy(p, target);
-                }
             }
         }
     }
