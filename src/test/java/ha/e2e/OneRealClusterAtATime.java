@@ -11,12 +11,14 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Tests that start real ArcadeDB servers take this machine-wide lock (a file lock, so it holds across the test
- * JVMs Maven forks): on two cores, two real clusters at once slow each other's elections and restarts until the
+ * Tests that start real ArcadeDB servers take this machine-wide lock (a POSIX file lock in the temporary folder, so it
+ * holds across the test JVMs Maven forks and across checkouts): on two cores, two real clusters at once slow each other's elections and restarts until the
  * verdicts measure the machine, not the suite. The other fork keeps running the simulator tests meanwhile.
  */
 public final class OneRealClusterAtATime implements BeforeEachCallback, AfterEachCallback {
-    private static final Path LOCK = Jbang.ROOT.resolve("target").resolve("real-servers.lock");
+    /** One lock for the whole machine, whichever checkout the tests run from (ha.realServersLock overrides it). */
+    private static final Path LOCK = Path.of(System.getProperty("ha.realServersLock",
+            Path.of(System.getProperty("java.io.tmpdir"), "arcadedb-ha-real-servers.lock").toString()));
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(OneRealClusterAtATime.class);
 
     private record Held(FileChannel channel, FileLock lock) {
