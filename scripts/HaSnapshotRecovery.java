@@ -9,6 +9,7 @@ package ha.scripts;
 import ha.AfterDisruption;
 import ha.Cli;
 import ha.ClusterOps;
+import ha.ClusterStatus;
 import ha.CommonOptions;
 import ha.Log;
 import ha.Node;
@@ -105,8 +106,10 @@ public class HaSnapshotRecovery implements Phase, Callable<Integer> {
         if (version.reportsReplicaStatus()) {
             Node currentLeader = leader;
             Wait.until("the leader " + leader + " to report " + follower + " HEALTHY", Wait.HTTP_POLL, ctx.timeout(),
-                    () -> cluster.followerHealth(currentLeader).followers().get(follower),
-                    peer -> peer != null && ClusterOps.healthy(peer));
+                    () -> cluster.followerHealth(currentLeader), health -> {
+                        ClusterStatus.Peer peer = health.followers().get(follower);
+                        return peer != null && ClusterOps.healthy(peer);
+                    });
         }
         Set<String> leaderRows = rows.markers(leader);
         Wait.until(follower + " to hold exactly the leader's " + leaderRows.size() + " rows", Wait.HTTP_POLL, ctx.timeout(),

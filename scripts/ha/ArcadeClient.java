@@ -68,7 +68,12 @@ public final class ArcadeClient {
 
     /** GET /api/v1/ready; returns the status code (204 when ready). */
     public int ready() {
-        return send("GET", "/api/v1/ready", null, DEFAULT_TIMEOUT, null, Map.of()).statusCode();
+        return ready(DEFAULT_TIMEOUT);
+    }
+
+    /** GET /api/v1/ready with its own timeout (a readiness probe's); returns the status code. */
+    public int ready(Duration timeout) {
+        return send("GET", "/api/v1/ready", null, timeout, null, Map.of()).statusCode();
     }
 
     /** GET of any path, answered body as text (diagnostics keep ArcadeDB's own JSON). */

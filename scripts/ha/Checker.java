@@ -28,6 +28,8 @@ import java.util.function.Predicate;
  *   <li>duplicated: held more than once by one node;</li>
  *   <li>information only: how many failed and how many indeterminate writes are present somewhere.</li>
  * </ul>
+ * Each lost or missing row is also classed by what the writer last saw of the node that acknowledged it
+ * ({@link Readiness}): whether the chart's client Service would have routed the write there.
  */
 public final class Checker {
     /** How many markers a message lists per class. */
@@ -38,6 +40,29 @@ public final class Checker {
     private Checker() {
     }
 
+    /** What the writer last saw, before sending, of the node that acknowledged a row. */
+    public enum Readiness {
+        NOT_READY("not-ready"), READY("ready"), NOT_LOOKED("not-looked");
+
+        private final String key;
+
+        Readiness(String key) {
+            this.key = key;
+        }
+
+        /** The key in report.json's counts. */
+        public String key() {
+            return key;
+        }
+
+        static Readiness of(History.Op ack) {
+            if (ack == null || ack.nodeReady() == null) {
+                return NOT_LOOKED;
+            }
+            return ack.nodeReady() ? READY : NOT_READY;
+        }
+    }
+
     /** The judgement of one history against what the nodes hold. */
     public record Verdict(int attempted, int acknowledged, int failed, int indeterminate,
                           List<String> lost,
@@ -45,6 +70,7 @@ public final class Checker {
                           Map<String, List<String>> unexpected,
                           Map<String, List<String>> duplicated,
                           int failedPresent, int indeterminatePresent,
+                          Map<String, Readiness> readiness,
                           String message) {
 
         /** True iff nothing was lost, missing, unexpected or duplicated. */
@@ -65,13 +91,27 @@ public final class Checker {
             m.put("indeterminate", indeterminate);
             m.put("failedPresent", failedPresent);
             m.put("indeterminatePresent", indeterminatePresent);
+            m.put("lostByNodeReadiness", byReadiness(lost));
+            m.put("missingByNodeReadiness", byReadiness(missing.keySet()));
+            return m;
+        }
+
+        /** How many of {@code markers} were acknowledged by a node in each {@link Readiness} class (every class listed). */
+        public Map<String, Integer> byReadiness(java.util.Collection<String> markers) {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            for (Readiness r : Readiness.values()) {
+                m.put(r.key(), 0);
+            }
+            for (String marker : markers) {
+                m.merge(readiness.getOrDefault(marker, Readiness.NOT_LOOKED).key(), 1, Integer::sum);
+            }
             return m;
         }
 
         /** The same verdict with a note appended to its message. */
         Verdict withNote(String note) {
             return new Verdict(attempted, acknowledged, failed, indeterminate, lost, missing, unexpected, duplicated,
-                    failedPresent, indeterminatePresent, message + "; " + note);
+                    failedPresent, indeterminatePresent, readiness, message + "; " + note);
         }
 
         @Override
@@ -89,9 +129,13 @@ public final class Checker {
                                 List<History.Event> events) {
         Map<String, History.Outcome> outcome = new HashMap<>();
         Map<String, History.Op> firstAck = new HashMap<>();
+        Set<String> ackedWhileNotReady = new TreeSet<>();
         for (History.Op op : ops) {
             if (!inScope.test(op.marker())) {
                 continue;
+            }
+            if (op.outcome() == History.Outcome.ACKNOWLEDGED && Boolean.FALSE.equals(op.nodeReady())) {
+                ackedWhileNotReady.add(op.node());
             }
             outcome.merge(op.marker(), effective(op.outcome()), Checker::better);
             if (op.outcome() == History.Outcome.ACKNOWLEDGED) {
@@ -160,10 +204,14 @@ public final class Checker {
             }
         }
         String message = message(outcome.size(), acknowledged, failed, indeterminate, lost, missing, unexpected,
-                duplicated, failedPresent, indeterminatePresent, firstAck, events);
+                duplicated, failedPresent, indeterminatePresent, firstAck, events, ackedWhileNotReady);
+        Map<String, Readiness> readiness = new TreeMap<>();
+        lost.forEach(m -> readiness.put(m, Readiness.of(firstAck.get(m))));
+        missing.keySet().forEach(m -> readiness.put(m, Readiness.of(firstAck.get(m))));
         return new Verdict(outcome.size(), acknowledged, failed, indeterminate, List.copyOf(lost),
                 Collections.unmodifiableMap(missing), Collections.unmodifiableMap(unexpected),
-                Collections.unmodifiableMap(duplicated), failedPresent, indeterminatePresent, message);
+                Collections.unmodifiableMap(duplicated), failedPresent, indeterminatePresent,
+                Collections.unmodifiableMap(readiness), message);
     }
 
     private static History.Outcome effective(History.Outcome o) {
@@ -185,7 +233,7 @@ public final class Checker {
     private static String message(int attempted, int acknowledged, int failed, int indeterminate, List<String> lost,
                                   Map<String, List<String>> missing, Map<String, List<String>> unexpected,
                                   Map<String, List<String>> duplicated, int failedPresent, int indeterminatePresent,
-                                  Map<String, History.Op> firstAck, List<History.Event> events) {
+                                  Map<String, History.Op> firstAck, List<History.Event> events, Set<String> ackedWhileNotReady) {
         String info = failed + " failed" + (failedPresent > 0 ? " of which " + failedPresent + " present" : "")
                 + ", " + indeterminate + " indeterminate of which " + indeterminatePresent + " present";
         if (lost.isEmpty() && missing.isEmpty() && unexpected.isEmpty() && duplicated.isEmpty()) {
@@ -193,13 +241,15 @@ public final class Checker {
         }
         List<String> parts = new ArrayList<>();
         if (!lost.isEmpty()) {
-            parts.add("LOST " + rows(lost.size(), "acknowledged row") + " (present on no node): "
+            parts.add("LOST " + rows(lost.size(), "acknowledged row") + " (present on no node" + classes(lost, firstAck) + "): "
                     + listed(lost, m -> m + explain(firstAck.get(m), events)));
         }
         if (!missing.isEmpty()) {
-            parts.add("MISSING " + rows(missing.size(), "acknowledged row") + " (present on some nodes but not all): "
+            parts.add("MISSING " + rows(missing.size(), "acknowledged row") + " (present on some nodes but not all"
+                    + classes(missing.keySet(), firstAck) + "): "
                     + listed(new ArrayList<>(missing.keySet()),
-                            m -> m + " lacking on " + String.join(", ", missing.get(m)) + explain(firstAck.get(m), events)));
+                            m -> m + " lacking on " + String.join(", ", missing.get(m)) + diverged(missing.get(m), firstAck.get(m), ackedWhileNotReady)
+                                    + explain(firstAck.get(m), events)));
         }
         if (!unexpected.isEmpty()) {
             parts.add("UNEXPECTED " + rows(total(unexpected), "row") + " never attempted: " + perNode(unexpected));
@@ -208,6 +258,36 @@ public final class Checker {
             parts.add("DUPLICATED " + rows(total(duplicated), "row") + " held more than once: " + perNode(duplicated));
         }
         return String.join("; ", parts) + " (of " + attempted + " attempted: " + acknowledged + " acknowledged, " + info + ")";
+    }
+
+    /** "; 3 acknowledged by a node that was not ready, 1 by a node that was ready", counting only the classes that occur. */
+    private static String classes(java.util.Collection<String> markers, Map<String, History.Op> firstAck) {
+        Map<Readiness, Integer> n = new java.util.EnumMap<>(Readiness.class);
+        markers.forEach(m -> n.merge(Readiness.of(firstAck.get(m)), 1, Integer::sum));
+        if (n.keySet().equals(Set.of(Readiness.NOT_LOOKED))) {
+            return "";   // written without a look at readiness (not by a background writer): nothing to class
+        }
+        List<String> parts = new ArrayList<>();
+        n.forEach((r, count) -> parts.add(count + switch (r) {
+            case NOT_READY -> " acknowledged by a node that was not ready";
+            case READY -> " by a node that was ready";
+            case NOT_LOOKED -> " by a node whose readiness was not looked at";
+        }));
+        return "; " + String.join(", ", parts);
+    }
+
+    /**
+     * ", where arcadedb-2 had itself acknowledged writes while not ready": for a row a ready node acknowledged that is
+     * lacking only on nodes which, in the same history, acknowledged writes before they were ready. On 26.8.1 such a node
+     * diverged from the cluster (its writes in the restart window were never replicated), and rows the others hold went
+     * missing on it too.
+     */
+    private static String diverged(List<String> lacking, History.Op ack, Set<String> ackedWhileNotReady) {
+        if (ack == null || !Boolean.TRUE.equals(ack.nodeReady()) || lacking.isEmpty() || !ackedWhileNotReady.containsAll(lacking)) {
+            return "";
+        }
+        return ", where " + String.join(" and ", lacking) + (lacking.size() == 1 ? " had itself" : " had themselves")
+                + " acknowledged writes while not ready";
     }
 
     private static String rows(int n, String what) {
@@ -245,6 +325,15 @@ public final class Checker {
         long at = ack.answeredMillis();
         StringBuilder sb = new StringBuilder(" (acknowledged by ").append(ack.node());
         History.Event start = phaseStart(ack, events);
+        if (ack.nodeReady() != null) {
+            sb.append(ack.nodeReady() ? " while it was ready" : " while it was not ready");
+            if (ack.nodeStartedMillis() > 0 && ack.nodeStartedMillis() <= ack.sentMillis()) {
+                boolean restarted = start != null && ack.nodeStartedMillis() >= start.atMillis();
+                sb.append(" (its ").append(restarted ? "new " : "").append("process had started ")
+                        .append(secs(ack.sentMillis() - ack.nodeStartedMillis())).append(" earlier)");
+            }
+            sb.append(',');
+        }
         History.Event before = null;
         History.Event after = null;
         for (History.Event e : events) {

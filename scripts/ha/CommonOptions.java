@@ -36,14 +36,13 @@ public final class CommonOptions {
     @Option(names = "--database", paramLabel = "NAME", description = "Test database, created if absent (default: ${DEFAULT-VALUE}).")
     public String database = "integration-test";
 
-    /** Where the disruptive phases' background writer sends its inserts. */
-    public enum WriteVia { leader, all }
-
-    @Option(names = "--write-via", paramLabel = "WHERE",
-            description = "Disruptive phases: send the background writes to the leader only, or to every node in turn as "
-                    + "clients behind the chart's client Service do (followers forward them to the leader): leader or all "
-                    + "(default: ${DEFAULT-VALUE}).")
-    public WriteVia writeVia = WriteVia.all;
+    @Option(names = "--write-via", paramLabel = "WHERE", converter = WriteVia.Converter.class, completionCandidates = WriteVia.Names.class,
+            description = "Disruptive phases: where the background writes go. service (default): a round robin over the nodes "
+                    + "the chart's client Service routes to now (ready pods; locally, nodes whose readiness probe passes), as "
+                    + "applications reach the cluster. leader: the node that itself answers that it leads. every-node (or all): "
+                    + "every node in turn, ready or not, to find server defects the Service hides, e.g. a restarting node "
+                    + "that acknowledges writes before it rejoins.")
+    public WriteVia writeVia = WriteVia.SERVICE;
 
     @Option(names = "--max-unavailable", paramLabel = "DURATION", converter = Durations.class,
             description = "Disruptive phases: fail a phase in which no write was acknowledged for longer than this, e.g. 30s "

@@ -45,11 +45,22 @@ import java.util.function.LongSupplier;
 public final class History implements AutoCloseable {
     public enum Outcome { PENDING, ACKNOWLEDGED, FAILED, INDETERMINATE }
 
-    /** One write attempt. Times are epoch millis; {@code answeredMillis} is -1 while PENDING. */
+    /**
+     * One write attempt. Times are epoch millis; {@code answeredMillis} is -1 while PENDING. {@code nodeReady} is whether
+     * the node it was sent to was ready by the writer's last look before sending (the chart's client Service would route
+     * to it), null when the writer did not look; {@code nodeStartedMillis} is when that node's current process or
+     * container had started by that look, -1 when unknown.
+     */
     public record Op(long id, String marker, String phase, String node, long sentMillis, long answeredMillis,
-                     Outcome outcome, String detail) {
+                     Outcome outcome, String detail, Boolean nodeReady, long nodeStartedMillis) {
+        /** An op sent without a look at the node's readiness. */
+        public Op(long id, String marker, String phase, String node, long sentMillis, long answeredMillis, Outcome outcome,
+                  String detail) {
+            this(id, marker, phase, node, sentMillis, answeredMillis, outcome, detail, null, -1);
+        }
+
         Op answer(long at, Outcome out, String why) {
-            return new Op(id, marker, phase, node, sentMillis, at, out, why);
+            return new Op(id, marker, phase, node, sentMillis, at, out, why, nodeReady, nodeStartedMillis);
         }
     }
 
@@ -104,8 +115,16 @@ public final class History implements AutoCloseable {
 
     /** Records that a write of {@code marker} is being sent to {@code node}; returns the op's id. */
     public synchronized long sent(String marker, String phase, String node) {
+        return sent(marker, phase, node, null, -1);
+    }
+
+    /**
+     * As {@link #sent(String, String, String)}, with what the writer last saw of the node: whether it was ready (null: not
+     * looked) and when its current process had started (-1: unknown).
+     */
+    public synchronized long sent(String marker, String phase, String node, Boolean nodeReady, long nodeStartedMillis) {
         long id = ops.size() + 1L;
-        ops.add(new Op(id, marker, phase, node, clock.getAsLong(), -1, Outcome.PENDING, null));
+        ops.add(new Op(id, marker, phase, node, clock.getAsLong(), -1, Outcome.PENDING, null, nodeReady, nodeStartedMillis));
         return id;
     }
 
@@ -284,6 +303,8 @@ public final class History implements AutoCloseable {
         m.put("answeredMillis", op.answeredMillis());
         m.put("outcome", op.outcome().name());
         m.put("detail", op.detail());
+        m.put("nodeReady", op.nodeReady());
+        m.put("nodeStartedMillis", op.nodeStartedMillis());
         return m;
     }
 

@@ -50,6 +50,7 @@ public final class KubeTarget implements Target {
     private final Map<String, ArcadeClient> clients = new ConcurrentHashMap<>();
     private final Map<String, String> peerIds = new ConcurrentHashMap<>();
     private boolean ownsClient = true;
+    private volatile ClientService clientService;
 
     /** Connects, finds the release's StatefulSet and reads the password; fails with one clear line. */
     public static KubeTarget connect(String context, String namespace, String release, Path chart) {
@@ -338,6 +339,86 @@ public final class KubeTarget implements Target {
     public String incarnation(Node node) {
         Pod pod = client.pods().inNamespace(namespace).withName(node.name()).get();
         return pod == null ? "absent" : pod.getMetadata().getUid();
+    }
+
+    /** The release's client Service: its name and the selector it routes by. */
+    record ClientService(String name, Map<String, String> selector) {
+    }
+
+    /**
+     * The release's client Service (reference §8.1): a Service of the release that is not headless and selects pods,
+     * the one labelled {@code app.kubernetes.io/component=http} where there are several. Its own selector decides which
+     * pods it routes to; nothing is assumed about it.
+     */
+    ClientService clientService() {
+        ClientService known = clientService;
+        if (known != null) {
+            return known;
+        }
+        List<io.fabric8.kubernetes.api.model.Service> services = client.services().inNamespace(namespace)
+                .withLabel("app.kubernetes.io/instance", release).list().getItems().stream()
+                .filter(s -> s.getSpec() != null && !"None".equals(s.getSpec().getClusterIP())
+                        && s.getSpec().getSelector() != null && !s.getSpec().getSelector().isEmpty())
+                .toList();
+        io.fabric8.kubernetes.api.model.Service chosen = services.stream()
+                .filter(s -> s.getMetadata().getLabels() != null && "http".equals(s.getMetadata().getLabels().get("app.kubernetes.io/component")))
+                .findFirst().orElse(services.isEmpty() ? null : services.get(0));
+        if (chosen == null) {
+            throw new SuiteException("no client Service of release '" + release + "' in namespace '" + namespace
+                    + "' (a Service labelled app.kubernetes.io/instance=" + release + " that is not headless and selects pods); "
+                    + "--write-via service routes writes the way it would: install the chart's Services, or pass --write-via leader or every-node");
+        }
+        clientService = new ClientService(chosen.getMetadata().getName(), Map.copyOf(chosen.getSpec().getSelector()));
+        return clientService;
+    }
+
+    /**
+     * The pods the client Service selects, Ready and not terminating (what the EndpointSlice controller publishes as ready
+     * endpoints), in ordinal order of the StatefulSet's nodes; a node whose pod the Service does not select is not ready.
+     */
+    @Override
+    public List<ServiceState> serviceView() {
+        ClientService service = clientService();
+        Map<String, Pod> selected = new LinkedHashMap<>();
+        for (Pod pod : client.pods().inNamespace(namespace).withLabels(service.selector()).list().getItems()) {
+            selected.put(pod.getMetadata().getName(), pod);
+        }
+        List<ServiceState> out = new ArrayList<>();
+        for (Node node : nodes()) {
+            Pod pod = selected.get(node.name());
+            if (pod == null) {
+                out.add(new ServiceState(node, false, -1, "no pod selected by Service " + service.name()));
+                continue;
+            }
+            boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
+            boolean ready = isReady(pod) && !terminating;
+            out.add(new ServiceState(node, ready, startedMillis(pod), terminating ? "terminating" : ready ? "Ready" : "not Ready"));
+        }
+        return out;
+    }
+
+    /** When the pod's ArcadeDB container (else the pod) started, epoch millis; -1 when the pod does not say. */
+    static long startedMillis(Pod pod) {
+        if (pod.getStatus() == null) {
+            return -1;
+        }
+        if (pod.getStatus().getContainerStatuses() != null) {
+            for (var status : pod.getStatus().getContainerStatuses()) {
+                if (CONTAINER.equals(status.getName()) && status.getState() != null && status.getState().getRunning() != null
+                        && status.getState().getRunning().getStartedAt() != null) {
+                    return epochMillis(status.getState().getRunning().getStartedAt());
+                }
+            }
+        }
+        return pod.getStatus().getStartTime() == null ? -1 : epochMillis(pod.getStatus().getStartTime());
+    }
+
+    private static long epochMillis(String timestamp) {
+        try {
+            return java.time.OffsetDateTime.parse(timestamp).toInstant().toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return -1;
+        }
     }
 
     @Override

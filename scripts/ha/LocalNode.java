@@ -27,6 +27,7 @@ final class LocalNode {
     private volatile Process process;
     private volatile List<String> command = List.of();
     private int incarnations;
+    private volatile long startedMillis = -1;
 
     LocalNode(int ordinal, String name, LocalPorts ports, Path dir) {
         this.ordinal = ordinal;
@@ -86,6 +87,11 @@ final class LocalNode {
         return p != null && p.isAlive() ? String.valueOf(p.pid()) : "absent";
     }
 
+    /** When the current incarnation was started (epoch millis), -1 before the first start. */
+    long startedMillis() {
+        return startedMillis;
+    }
+
     /** "arcadedb-1 (pid 4242, HTTP port 24801)". */
     String label() {
         Process p = process;
@@ -122,6 +128,7 @@ final class LocalNode {
         builder.environment().putAll(env);
         try {
             process = builder.start();
+            startedMillis = System.currentTimeMillis();
         } catch (IOException e) {
             throw new SuiteException("cannot start " + name + " with " + java.executable() + ": " + e.getMessage());
         }

@@ -63,6 +63,10 @@ public final class LocalOptions {
             description = "Extra JVM option for the server processes (repeatable).")
     public List<String> serverJvmOptions = new ArrayList<>();
 
+    @Option(names = "--readiness-period", paramLabel = "DURATION", hidden = true, converter = Durations.class,
+            description = "Period of the readiness probe run for each server process (default: the chart's, 5s; tests shorten it).")
+    public java.time.Duration readinessPeriod;
+
     /** The main class: the hidden option, else the system property, else ArcadeDB's. */
     public String mainClass() {
         if (serverMainClass != null && !serverMainClass.isBlank()) {

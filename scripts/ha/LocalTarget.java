@@ -55,6 +55,7 @@ public final class LocalTarget implements Target {
     private final List<LocalNode> all = new CopyOnWriteArrayList<>();
     private final Map<Integer, ArcadeClient> clients = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReadinessProbes probes;
     private volatile int size;
 
     private LocalTarget(LocalOptions options, LocalJava java, LocalInstall install, Path workDir, String password, Path reportDir) {
@@ -65,6 +66,7 @@ public final class LocalTarget implements Target {
         this.reportDir = reportDir;
         this.password = password;
         this.env = Map.of(PASSWORD_ENV, password);
+        this.probes = new ReadinessProbes(options.readinessPeriod != null ? options.readinessPeriod : ReadinessProbes.PERIOD);
     }
 
     /**
@@ -169,6 +171,8 @@ public final class LocalTarget implements Target {
 
     private void startNode(LocalNode node) {
         node.start(java, jvmOptions(), install.classpath(), settings(node), options.mainClass(), env);
+        ArcadeClient anonymous = client(node.node()).anonymous();
+        probes.started(node.ordinal(), node.incarnation(), node.startedMillis(), () -> anonymous.ready(ReadinessProbes.TIMEOUT));
         Log.step("started %s: %s, data %s", node.label(), node.ports(), node.data());
     }
 
@@ -187,6 +191,14 @@ public final class LocalTarget implements Target {
         }
         return String.join(",", entries);
     }
+
+    /**
+     * The chart's HA-aware readiness (values.yaml ha.readinessRequiresHA and ha.readinessHAMaxLag), which the local
+     * readiness probes and the waits for a ready node rely on as on Kubernetes; --server-setting may override them.
+     */
+    static final Map<String, String> CHART_READINESS = Map.of(
+            "arcadedb.server.readinessRequiresHA", "true",
+            "arcadedb.server.readinessHAMaxLag", "100");
 
     /** The -D settings of one node: the chart's, adapted to loopback, plus --server-setting. */
     public Map<String, String> settings(Node node) {
@@ -213,6 +225,7 @@ public final class LocalTarget implements Target {
         s.put("arcadedb.server.mode", "production");
         s.put("arcadedb.ha.enabled", "true");
         s.put("arcadedb.ha.serverList", serverList());
+        s.putAll(new java.util.TreeMap<>(CHART_READINESS));
         s.putAll(options.serverSettings);
         s.remove(PASSWORD_ENV);
         return s;
@@ -369,15 +382,45 @@ public final class LocalTarget implements Target {
         }
     }
 
+    /** Waits until every one of {@code nodes} runs and answers /api/v1/health with 204 (not necessarily ready). */
+    private void awaitAnswering(List<LocalNode> nodes, String description, Duration timeout) {
+        Wait.until(description, POLL, timeout, () -> {
+            Map<String, String> states = new LinkedHashMap<>();
+            for (LocalNode n : nodes) {
+                if (!n.running()) {
+                    throw new PhaseFailure(n.label() + " " + n.state() + " before /api/v1/health answered (expected a running server); "
+                            + n.tail(TAIL_LINES));
+                }
+                try {
+                    states.put(n.name(), "health " + client(n.node()).anonymous().health());
+                } catch (RuntimeException e) {
+                    states.put(n.name(), "no answer on port " + n.ports().http());
+                }
+            }
+            return states;
+        }, states -> states.values().stream().allMatch("health 204"::equals));
+    }
+
     @Override
     public String incarnation(Node node) {
         return local(node).incarnation();
     }
 
     @Override
+    public List<ServiceState> serviceView() {
+        List<ServiceState> out = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            LocalNode n = all.get(i);
+            out.add(probes.state(n.node(), n.incarnation(), n.startedMillis(), n.running(), n.state()));
+        }
+        return out;
+    }
+
+    @Override
     public synchronized void deleteNode(Node node, boolean wipeState) {
         LocalNode n = local(node);
         Log.step("kill -9 %s%s", n.label(), wipeState ? " and delete its data folder " + n.data() : "");
+        probes.stopping(n.ordinal(), "killed");
         n.kill();
         if (wipeState) {
             n.wipeData();
@@ -391,6 +434,7 @@ public final class LocalTarget implements Target {
         LocalNode n = local(node);
         Log.step("SIGTERM %s (up to %s to stop, then kill -9)", n.label(), Log.seconds(GRACEFUL_STOP));
         long t0 = System.nanoTime();
+        probes.stopping(n.ordinal(), "stopping (SIGTERM)");
         n.stop(GRACEFUL_STOP.toMillis());
         Log.step("%s %s after %s", n.name(), n.state(), Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
         startNode(n);
@@ -426,6 +470,7 @@ public final class LocalTarget implements Target {
         if (replicas < current) {
             for (int i = current - 1; i >= replicas; i--) {
                 Log.step("stopping %s (scale down to %d)", all.get(i).label(), replicas);
+                probes.stopping(i, "stopped (scaled down)");
                 all.get(i).stop(STOP_GRACE_MILLIS);
             }
             size = replicas;
@@ -444,7 +489,8 @@ public final class LocalTarget implements Target {
         for (LocalNode n : added) {
             startNode(n);
         }
-        awaitReady(added, "the new node" + (added.size() == 1 ? "" : "s") + " " + names(added) + " ready", timeout);
+        // with the chart's HA-aware readiness a node is ready only once it is a member: wait for the HTTP API first
+        awaitAnswering(added, "the new node" + (added.size() == 1 ? "" : "s") + " " + names(added) + " answering /api/v1/health", timeout);
         Node leader = new ClusterOps(this).awaitLeader("the running nodes " + names(older) + " to name the same leader",
                 timeout, older.stream().map(LocalNode::node).toList());
         for (LocalNode n : added) {
@@ -453,6 +499,7 @@ public final class LocalTarget implements Target {
             Wait.until("the leader " + leader.name() + " to add " + n.name() + " to the Raft group", Wait.HTTP_POLL, timeout,
                     () -> client(leader).addPeer(n.peerId(), address), r -> true);
         }
+        awaitReady(added, "the new node" + (added.size() == 1 ? "" : "s") + " " + names(added) + " ready", timeout);
         for (int i = older.size() - 1; i >= 0; i--) {
             restart(older.get(i), timeout);
         }
@@ -461,6 +508,7 @@ public final class LocalTarget implements Target {
     private void restart(LocalNode n, Duration timeout) {
         String before = n.incarnation();
         Log.step("restarting %s (SIGTERM, then a new process with the same ports and data)", n.label());
+        probes.stopping(n.ordinal(), "stopping (SIGTERM)");
         n.stop(STOP_GRACE_MILLIS);
         startNode(n);
         awaitReady(List.of(n), n.name() + " restarted (pid " + n.incarnation() + ", was " + before + ") and ready", timeout);
@@ -529,6 +577,7 @@ public final class LocalTarget implements Target {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        probes.close();
         List<LocalNode> live = all.stream().filter(LocalNode::running).toList();
         for (LocalNode n : live) {
             n.process().destroy();

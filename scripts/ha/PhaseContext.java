@@ -13,16 +13,16 @@ public final class PhaseContext {
     private final String runId;
     private final Map<String, Object> shared;
     private final Map<String, Object> figures = new LinkedHashMap<>();
-    private final CommonOptions.WriteVia writeVia;
+    private final WriteVia writeVia;
     private final Duration maxUnavailable;
     private final String phase;
 
     public PhaseContext(Target target, ClusterOps cluster, Rows rows, Duration timeout, String runId, Map<String, Object> shared) {
-        this(target, cluster, rows, timeout, runId, shared, "", CommonOptions.WriteVia.all, null);
+        this(target, cluster, rows, timeout, runId, shared, "", WriteVia.SERVICE, null);
     }
 
     public PhaseContext(Target target, ClusterOps cluster, Rows rows, Duration timeout, String runId, Map<String, Object> shared,
-                        String phase, CommonOptions.WriteVia writeVia, Duration maxUnavailable) {
+                        String phase, WriteVia writeVia, Duration maxUnavailable) {
         this.target = target;
         this.cluster = cluster;
         this.rows = rows;
@@ -50,7 +50,7 @@ public final class PhaseContext {
     }
 
     /** --write-via: where background writes go. */
-    public CommonOptions.WriteVia writeVia() {
+    public WriteVia writeVia() {
         return writeVia;
     }
 

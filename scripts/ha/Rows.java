@@ -74,6 +74,14 @@ public final class Rows {
      * log segments); returns the answering node's commit index, the bookmark for a follower read (null if none).
      */
     public Long insert(Node node, String marker, String phase, String payload) {
+        return insert(node, marker, phase, payload, null);
+    }
+
+    /**
+     * As {@link #insert(Node, String, String, String)}, recording with the attempt what the writer last saw of the node
+     * ({@code seen}: ready or not, since when its process runs; null when it did not look).
+     */
+    public Long insert(Node node, String marker, String phase, String payload, Target.ServiceState seen) {
         Map<String, Object> params = new java.util.LinkedHashMap<>();
         params.put("marker", marker);
         params.put("phase", phase);
@@ -82,7 +90,8 @@ public final class Rows {
             params.put("payload", payload);
             sql += ", payload = :payload";
         }
-        long op = history.sent(marker, phase, node.name());
+        long op = seen == null ? history.sent(marker, phase, node.name())
+                : history.sent(marker, phase, node.name(), seen.ready(), seen.startedMillis());
         try {
             Long index = target.client(node).commandOnceWithIndex(database, sql, params, marker);
             history.answered(op, History.Outcome.ACKNOWLEDGED, null);

@@ -40,6 +40,27 @@ public interface Target extends AutoCloseable {
     String incarnation(Node node);
 
     /**
+     * One node as the chart's client Service sees it at one moment: whether the Service routes client traffic to it
+     * ({@code ready}), when its current incarnation (process, container) started (epoch millis, -1 when unknown), and a
+     * few words on why it is or is not ready.
+     */
+    record ServiceState(Node node, boolean ready, long startedMillis, String why) {
+        @Override
+        public String toString() {
+            return node.name() + (ready ? " ready" : " not ready") + (why == null || why.isEmpty() ? "" : " (" + why + ")");
+        }
+    }
+
+    /**
+     * Every node as the chart's client Service would route to it now, in ordinal order. On Kubernetes: the pods the
+     * release's client Service selects (by the Service's own selector) whose Ready condition is True and that are not
+     * terminating, as the EndpointSlice controller publishes them. Locally: nodes whose readiness probe, run the way the
+     * chart's readiness probe runs (its period, timeout and thresholds, on {@code /api/v1/ready}), says ready; a node
+     * being stopped or killed is not ready from that moment, a new process not before its first successful probe.
+     */
+    List<ServiceState> serviceView();
+
+    /**
      * Removes a node as a crash would: no grace (a pod deleted with grace period 0, {@code kill -9} of a process);
      * with {@code wipeState} its storage is deleted too. The node comes back as a new incarnation.
      */

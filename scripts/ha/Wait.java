@@ -12,6 +12,9 @@ import java.util.function.Predicate;
  * "Timed out after 60.0 s waiting for every pod to name the same leader; last seen: {pod-0=…}".
  */
 public final class Wait {
+    /** What a failure says was seen last when the observation itself was null: never a bare "null". */
+    static final String NOTHING_OBSERVED = "no observation (the check found nothing to show)";
+
     /** Default poll interval for HTTP conditions. */
     public static final Duration HTTP_POLL = Duration.ofMillis(250);
 
@@ -37,7 +40,7 @@ public final class Wait {
             polls++;
             try {
                 T seen = observe.call();
-                lastSeen = String.valueOf(seen);
+                lastSeen = seen == null ? NOTHING_OBSERVED : String.valueOf(seen);
                 if (ready.test(seen)) {
                     Log.step("%s (%s)", description, Log.seconds(Duration.ofNanos(System.nanoTime() - start)));
                     return seen;

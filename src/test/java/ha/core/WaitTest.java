@@ -66,4 +66,12 @@ class WaitTest {
                 Wait.until("never", POLL, Duration.ofMillis(50), () -> 1, v -> false, hook::incrementAndGet));
         assertEquals(1, hook.get());
     }
+
+    @Test
+    void aCheckThatObservesNothingSaysSoInsteadOfNull() {
+        Wait.WaitTimeoutException e = assertThrows(Wait.WaitTimeoutException.class, () ->
+                Wait.until("the leader to report arcadedb-4 HEALTHY", POLL, Duration.ofMillis(100), () -> null, s -> false));
+        assertTrue(e.getMessage().endsWith("; last seen: no observation (the check found nothing to show)"), e.getMessage());
+        assertTrue(!e.getMessage().contains("null"), e.getMessage());
+    }
 }

@@ -55,12 +55,14 @@ public final class Jbang {
                 java.nio.file.StandardOpenOption.WRITE); var lock = channel.lock()) {
             ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "build", "--quiet", alias + "@" + ROOT).directory(ROOT.toFile());
             pb.environment().put("JBANG_DIR", ROOT.resolve(".tools/jbang-home").toString());
-            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Path output = Files.createTempFile("jbang-build", ".txt");
+            pb.redirectErrorStream(true).redirectOutput(output.toFile());
             Process p = pb.start();
             if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("jbang build " + alias + " failed");
+                throw new IllegalStateException("jbang build " + alias + " failed; it printed:\n" + Files.readString(output));
             }
+            Files.deleteIfExists(output);
             BUILT.add(alias);
         } catch (IOException e) {
             throw new IllegalStateException("cannot build " + alias + ": " + e.getMessage(), e);

@@ -30,6 +30,12 @@ class CheckerTest {
         ops.add(new Op(ops.size() + 1, marker, "failover", node, at - 20, outcome == Outcome.PENDING ? -1 : at, outcome, null));
     }
 
+    /** A write the background writer sent after looking at the node: {@code ready} or not, its process up since {@code startedAfterStart}. */
+    private void writeSeen(String marker, String node, boolean ready, long startedAfterStart, long answeredAfterStart) {
+        long at = T0 + answeredAfterStart;
+        ops.add(new Op(ops.size() + 1, marker, "failover", node, at - 20, at, Outcome.ACKNOWLEDGED, null, ready, T0 + startedAfterStart));
+    }
+
     private void event(String kind, String node, long afterStart) {
         events.add(new Event("failover", T0 + afterStart, kind, node, null));
     }
@@ -91,6 +97,51 @@ class CheckerTest {
         assertTrue(v.lost().isEmpty());
         assertTrue(v.message().startsWith("MISSING 1 acknowledged row (present on some nodes but not all): run1-1 lacking on"
                 + " arcadedb-1, arcadedb-2 (acknowledged by arcadedb-2 at +1.0 s)"), v.message());
+    }
+
+    @Test
+    void aLostRowIsClassedByWhetherItsNodeWasReadyAndSaysWhenItsNewProcessStarted() {
+        event("phase-start", null, 0);
+        event("killed", "arcadedb-0", 10_000);
+        writeSeen("run1-1", "arcadedb-1", true, -60_000, 5_000);
+        writeSeen("run1-2", "arcadedb-0", false, 10_100, 12_200);    // the new process started 0.1 s after the kill
+        holds("arcadedb-0", "run1-1");
+        holds("arcadedb-1", "run1-1");
+        holds("arcadedb-2", "run1-1");
+        Verdict v = check();
+        assertEquals(List.of("run1-2"), v.lost());
+        assertTrue(v.message().startsWith("LOST 1 acknowledged row (present on no node; 1 acknowledged by a node that was not ready): "
+                + "run1-2 (acknowledged by arcadedb-0 while it was not ready (its new process had started 2.1 s earlier), at +12.2 s, "
+                + "2.2 s after it was killed)"), v.message());
+        assertEquals(Map.of("not-ready", 1, "ready", 0, "not-looked", 0), v.counts().get("lostByNodeReadiness"));
+        assertEquals(Map.of("not-ready", 0, "ready", 0, "not-looked", 0), v.counts().get("missingByNodeReadiness"));
+    }
+
+    @Test
+    void aRowAReadyNodeAcknowledgedIsMissingWhereANodeThatWroteWhileNotReadyDiverged() {
+        event("phase-start", null, 0);
+        writeSeen("run1-1", "arcadedb-1", true, -60_000, 1_000);
+        writeSeen("run1-2", "arcadedb-2", false, 2_000, 3_000);
+        holds("arcadedb-0", "run1-1");
+        holds("arcadedb-1", "run1-1");
+        holds("arcadedb-2");
+        Verdict v = check();
+        assertEquals(List.of("run1-2"), v.lost());
+        assertEquals(Map.of("run1-1", List.of("arcadedb-2")), v.missing());
+        assertTrue(v.message().contains("MISSING 1 acknowledged row (present on some nodes but not all; 1 by a node that was ready): "
+                + "run1-1 lacking on arcadedb-2, where arcadedb-2 had itself acknowledged writes while not ready (acknowledged by "
+                + "arcadedb-1 while it was ready (its process had started 61.0 s earlier),"), v.message());
+        assertEquals(Map.of("not-ready", 0, "ready", 1, "not-looked", 0), v.counts().get("missingByNodeReadiness"));
+    }
+
+    @Test
+    void aRowWrittenWithoutALookAtReadinessIsNotClassed() {
+        write("run1-1", "arcadedb-0", Outcome.ACKNOWLEDGED, 1_000);
+        holds("arcadedb-0");
+        holds("arcadedb-1");
+        Verdict v = check();
+        assertTrue(v.message().startsWith("LOST 1 acknowledged row (present on no node): run1-1 (acknowledged by arcadedb-0 at "), v.message());
+        assertEquals(Map.of("not-ready", 0, "ready", 0, "not-looked", 1), v.counts().get("lostByNodeReadiness"));
     }
 
     @Test

@@ -168,4 +168,21 @@ class HistoryTest {
         assertEquals(Duration.ofMillis(3_000), h.longestUnavailable(null, 5_000, 9_500), "all phases: 6.0 s to the other phase's ack at 9.0 s");
         assertTrue(h.longestUnavailable("failover", 7_000, 7_000).isZero());
     }
+
+    @Test
+    void anOpRecordsWhatTheWriterSawOfItsNode() throws IOException {
+        Path file = dir.resolve("seen/history.jsonl");
+        AtomicLong now = new AtomicLong(5_000);
+        try (History h = new History(file, now::get)) {
+            long notReady = h.sent("run-a", "failover", "arcadedb-0", false, 3_000);
+            long unlooked = h.sent("run-b", "failover", "arcadedb-1");
+            h.answered(notReady, Outcome.ACKNOWLEDGED, null);
+            h.answered(unlooked, Outcome.ACKNOWLEDGED, null);
+        }
+        List<JsonNode> ops = lines(file);
+        assertEquals(false, ops.get(0).path("nodeReady").asBoolean(true), ops.toString());
+        assertEquals(3_000, ops.get(0).path("nodeStartedMillis").asLong(), ops.toString());
+        assertTrue(ops.get(1).path("nodeReady").isNull(), "a write sent without a look says so: " + ops.get(1));
+        assertEquals(-1, ops.get(1).path("nodeStartedMillis").asLong(), ops.toString());
+    }
 }

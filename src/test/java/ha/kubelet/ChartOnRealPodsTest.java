@@ -9,6 +9,7 @@ import ha.Json;
 import ha.Log;
 import ha.e2e.OneRealClusterAtATime;
 import ha.e2e.TestFiles;
+import ha.real.IndependentCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,13 +41,13 @@ class ChartOnRealPodsTest {
     }
 
     /**
-     * One driver run on 3 pods rendered from the chart's defaults plus persistence (rolling-restart needs claims):
-     * the parity phases and scale-up must pass; failover and rolling-restart must pass or fail only with LOST or
-     * MISSING rows that this test's own read of every pod confirms (26.8.1 has lost acknowledged rows after
-     * kill -9 restarts). Port-forwards stay one per pod incarnation; the scale went through helm upgrade.
+     * One driver run on 3 pods rendered from the chart's defaults plus persistence (rolling-restart needs claims): the
+     * parity phases, scale-up, failover and rolling-restart, with the background writes sent as through the chart's
+     * client Service (the default), must all pass, and the test's own read of every pod must agree with every verdict
+     * ({@link IndependentCheck}). Every pod was reached through port-forwards; the scale went through helm upgrade.
      */
     @Test
-    void theDriverPassesOnTheChartsPodsOrLosesOnlyRowsEveryPodConfirmsMissing() throws Exception {
+    void theDriverPassesOnTheChartsPodsAndEveryPodHoldsWhatTheVerdictsSay() throws Exception {
         System.out.print(PodRewrites.describe());
         try (RealPods pods = RealPods.builder().chart(chart()).set("persistence.enabled", "true").start()) {
             List<String> phases = new ArrayList<>(PARITY);
@@ -55,9 +56,6 @@ class ChartOnRealPodsTest {
                     "--timeout", "240s", "--report-dir", tmp.toString());
             System.out.println("fixture run of " + phases.size() + " phases: driver took " + Log.seconds(run.took()));
             JsonNode report = Json.read(Files.readString(tmp.resolve("report.json")));
-            for (int i = 0; i < PARITY.size() + 1; i++) {
-                assertTrue(run.stdout().contains("[" + (i + 1) + "/" + phases.size() + "] " + phases.get(i) + " passed ("), () -> run.all() + "\n" + pods.story());
-            }
             // fabric8 opens one relay stream per TCP connection, and a forward is re-opened after a pod is replaced,
             // so after kills the stream count is no "one per pod" figure: every pod must have been reached through
             // forwards, and the driver's own count is printed (PortForwardRelayTest holds it to one per pod).
@@ -71,12 +69,20 @@ class ChartOnRealPodsTest {
             for (int ordinal = 0; ordinal < 3; ordinal++) {
                 assertLogsAsConfigured(pods, pods.pods().statefulSetName() + "-" + ordinal);
             }
-            if (run.exitCode() == 0) {
-                assertEquals("passed", report.path("status").asText());
-                return;
+            Map<String, List<String>> held = PodReads.markersOnEveryPod(pods, 3, "integration-test");
+            IndependentCheck.Findings findings = IndependentCheck.check(report, IndependentCheck.historyOps(tmp.resolve("history.jsonl")), held);
+            ha.e2e.TestNotes.add("ChartOnRealPodsTest", "chart pods, --write-via service: " + findings.perPhase() + "; longest unavailable: failover "
+                    + report.path("figures").path("failover.longest unavailable").asText("-") + ", rolling-restart "
+                    + report.path("figures").path("rolling-restart.longest unavailable").asText("-") + "\nindependent read of every pod: "
+                    + findings.summary() + (findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
+            assertTrue(findings.agrees(), () -> "the pods' data disagrees with the suite's verdicts: " + findings.failures() + "\n" + pods.story());
+            for (int i = 0; i < phases.size(); i++) {
+                int n = i;
+                assertTrue(run.stdout().contains("[" + (n + 1) + "/" + phases.size() + "] " + phases.get(n) + " passed ("),
+                        () -> phases.get(n) + " must pass with writes sent through the client Service's ready pods\n" + run.all() + "\n" + pods.story());
             }
-            assertEquals(1, run.exitCode(), run::all);
-            confirmOnlyLostRowsFailed(pods, run, report);
+            assertEquals(0, run.exitCode(), run::all);
+            assertEquals("passed", report.path("status").asText());
         }
     }
 
@@ -119,35 +125,5 @@ class ChartOnRealPodsTest {
         Path home = pods.pods().podDir(pod).resolve("containers/arcadedb/fs/home/arcadedb");
         assertTrue(Files.isRegularFile(home.resolve("config/arcadedb-log.properties")), "the seeded config of " + pod + " lacks arcadedb-log.properties");
         assertTrue(Files.isRegularFile(home.resolve("log/arcadedb.log.0")), pod + "'s server wrote no log file into its logs volume");
-    }
-
-    /** The run failed: only failover or rolling-restart may have, each with LOST or MISSING rows every pod confirms. */
-    private static void confirmOnlyLostRowsFailed(RealPods pods, DriverRun run, JsonNode report) throws Exception {
-        JsonNode figures = report.path("figures");
-        List<String> lost = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        for (String phase : List.of("failover", "rolling-restart")) {
-            figures.path(phase + ".lost rows").forEach(n -> lost.add(n.asText()));
-            figures.path(phase + ".missing rows").fieldNames().forEachRemaining(missing::add);
-        }
-        assertFalse(lost.isEmpty() && missing.isEmpty(), () -> "the driver failed for another reason than missing acknowledged rows:\n"
-                + run.all() + "\n" + pods.story());
-        for (JsonNode phase : report.path("phases")) {
-            String status = phase.path("status").asText();
-            String message = phase.path("message").asText(phase.toString());
-            boolean disruptive = List.of("failover", "rolling-restart").contains(phase.path("name").asText());
-            assertTrue(!"failed".equals(status) || disruptive && (message.contains("LOST") || message.contains("MISSING")),
-                    () -> "phase " + phase.path("name").asText() + " failed without a lost-row verdict: " + message + "\n" + pods.story());
-        }
-        Map<String, Set<String>> held = PodReads.markersOnEveryPod(pods, 3, "integration-test");
-        for (String marker : lost) {
-            held.forEach((pod, markers) -> assertFalse(markers.contains(marker), "lost row " + marker + " is on " + pod));
-        }
-        for (String marker : missing) {
-            assertTrue(held.values().stream().anyMatch(m -> !m.contains(marker)), "missing row " + marker + " is on every pod");
-        }
-        ha.e2e.TestNotes.add("ChartOnRealPodsTest", "ArcadeDB 26.8.1 lost acknowledged rows, confirmed on every pod: lost " + lost
-                + ", missing " + missing);
-        System.out.println("acknowledged rows the pods do not hold (confirmed on every pod): lost " + lost + ", missing " + missing);
     }
 }

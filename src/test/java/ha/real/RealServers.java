@@ -9,15 +9,11 @@ import ha.Wait;
 import ha.e2e.TestFiles;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,43 +74,20 @@ final class RealServers {
         Process server = new ProcessBuilder(cmd).directory(scratch.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         try {
-            HttpClient http = HttpClient.newHttpClient();
-            String auth = "Basic " + Base64.getEncoder().encodeToString(("root:" + password).getBytes(StandardCharsets.UTF_8));
-            URI query = URI.create("http://127.0.0.1:" + ports.http() + "/api/v1/query/" + database);
-            String body = "{\"language\":\"sql\",\"command\":\"SELECT marker FROM HaRow\",\"limit\":100000}";
-            HttpResponse<String> answer = Wait.until("a standalone server on a copy of " + dataFolder + " to answer the query",
-                    Duration.ofMillis(500), Duration.ofSeconds(90), () -> {
+            URI base = URI.create("http://127.0.0.1:" + ports.http() + "/");
+            return Wait.until("a standalone server on a copy of " + dataFolder + " to answer the query", Duration.ofMillis(500),
+                    Duration.ofSeconds(90), () -> {
                         if (!server.isAlive()) {
                             throw new IllegalStateException("the standalone server exited; " + Files.readString(log));
                         }
-                        return http.send(HttpRequest.newBuilder(query).header("Authorization", auth)
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-                    }, r -> r.statusCode() == 200);
-            List<String> markers = new ArrayList<>();
-            JsonNode result = Json.read(answer.body()).path("result");
-            result.forEach(r -> markers.add(r.path("marker").asText()));
-            return markers;
+                        return IndependentCheck.markersOverHttp(base, database, password);
+                    }, markers -> true);
         } finally {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
         }
-    }
-
-    /** history.jsonl's op lines. */
-    static List<JsonNode> ops(Path historyJsonl) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(historyJsonl, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                JsonNode n = Json.read(line);
-                if ("op".equals(n.path("type").asText())) {
-                    out.add(n);
-                }
-            }
-        }
-        return out;
     }
 
     static Map<String, String> env(String password) {

@@ -3,13 +3,13 @@ package ha.real;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import ha.Json;
 import ha.LocalJava;
 import ha.e2e.Jbang;
 import ha.e2e.OneRealClusterAtATime;
+import ha.e2e.TestNotes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,132 +23,200 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole suite against real ArcadeDB 26.8.1 servers: the driver through JBang with {@code --target local}, 3 nodes,
- * all 11 phases with the settings they need. ArcadeDB itself has lost acknowledged rows after kill -9 restarts
- * (arcadedb-local-processes.md), so a disruptive phase may fail with LOST or MISSING; the test accepts that only where
- * its own read of every node's data (a standalone server on a copy of each data folder) confirms the rows the suite
- * names, and it fails on the opposite error too: an acknowledged row absent from a node that no phase reported.
+ * The suite against real ArcadeDB servers (26.8.1, the chart's appVersion), through JBang with {@code --target local} on
+ * 3 nodes, each run's verdicts checked by the test's own read of every node's data ({@link IndependentCheck}: a
+ * standalone server on a copy of each data folder, read over plain HTTP).
+ * <ol>
+ *   <li>All 11 phases with the default {@code --write-via service}: writes go only to ready nodes, as through the chart's
+ *       client Service, and every phase must pass.</li>
+ *   <li>failover and rolling-restart with {@code --write-via every-node}: writes also reach restarting nodes, which on
+ *       26.8.1 acknowledge rows before they rejoin and lose them. The run must report lost or missing rows, classed by
+ *       the acknowledging node's readiness as the history records it.</li>
+ * </ol>
  */
 @ExtendWith(OneRealClusterAtATime.class)
 class RealServersRunTest {
     static final List<String> PHASES = List.of("rollout", "health", "quorum", "write", "read", "replica-health", "transfer",
             "scale-up", "snapshot-recovery", "failover", "rolling-restart");
-    static final Set<String> MAY_LOSE_ROWS = Set.of("scale-up", "snapshot-recovery", "failover", "rolling-restart");
     static final String PASSWORD = "real-server-test-pw-8c1f";
     static final String DATABASE = "integration-test";
+    static final List<String> NODES = List.of("arcadedb-0", "arcadedb-1", "arcadedb-2");
 
     @TempDir
     Path tmp;
 
-    @Test
-    void everyPhaseOnRealServersWithVerdictsAnIndependentReadConfirms() throws Exception {
-        String[] why = new String[1];
-        Optional<Path> home = RealServers.installation(why);
-        Assumptions.assumeTrue(home.isPresent(), () -> "skipped: " + why[0]);
-        Optional<LocalJava> java = RealServers.java(why);
-        Assumptions.assumeTrue(java.isPresent(), () -> "skipped: " + why[0]);
+    private Path home;
+    private LocalJava java;
 
-        Path work = tmp.resolve("work");
-        Path report = tmp.resolve("report");
+    @BeforeEach
+    void realServers() {
+        String[] why = new String[1];
+        Optional<Path> installation = RealServers.installation(why);
+        Assumptions.assumeTrue(installation.isPresent(), () -> "skipped: " + why[0]);
+        Optional<LocalJava> jdk = RealServers.java(why);
+        Assumptions.assumeTrue(jdk.isPresent(), () -> "skipped: " + why[0]);
+        home = installation.get();
+        java = jdk.get();
+    }
+
+    /** One driver run on 3 fresh local servers; returns it with the work and report folders. */
+    private record Run(Jbang.Run process, Path work, Path report, double seconds, JsonNode summary, List<JsonNode> ops,
+                       Map<String, JsonNode> phases) {
+        JsonNode figures() {
+            return summary.path("figures");
+        }
+    }
+
+    private Run drive(String name, Duration limit, String... extra) throws Exception {
+        Path work = tmp.resolve(name + "-work");
+        Path report = tmp.resolve(name + "-report");
+        List<String> args = new ArrayList<>(List.of("--target", "local", "--arcadedb-home", home.toString(), "--nodes", "3",
+                "--work-dir", work.toString(), "--report-dir", report.toString(), "--no-fail-fast", "--timeout", "2m"));
+        args.addAll(List.of(extra));
         long t0 = System.nanoTime();
-        Jbang.Run run = Jbang.run(Duration.ofMinutes(12), RealServers.env(PASSWORD), "arcadedb-ha",
-                "--target", "local", "--arcadedb-home", home.get().toString(), "--nodes", "3",
-                "--work-dir", work.toString(), "--report-dir", report.toString(), "--no-fail-fast", "--timeout", "2m",
-                "--server-setting", "arcadedb.ha.snapshotThreshold=20", "--server-setting", "arcadedb.ha.logPurgeGap=5",
-                "--server-setting", "arcadedb.ha.logSegmentSize=1MB", "--server-setting", "arcadedb.ha.appendBufferSize=512KB",
-                "--server-setting", "arcadedb.ha.writeBufferSize=1MB");
+        Jbang.Run run = Jbang.run(limit, RealServers.env(PASSWORD), "arcadedb-ha", args.toArray(String[]::new));
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.println(run.stdout());
-        assertTrue(run.exitCode() == 0 || run.exitCode() == 1, "exit 0 (passed) or 1 (a phase failed): " + run.all());
         assertEquals(List.of(), ha.local.Leftovers.processesUsing(work), "no server process may outlive the run");
         assertFalse(run.all().contains(PASSWORD), "the root password is never printed");
-
         JsonNode summary = Json.read(Files.readString(report.resolve("report.json")));
         Map<String, JsonNode> phases = new LinkedHashMap<>();
         summary.path("phases").forEach(p -> phases.put(p.path("name").asText(), p));
-        assertEquals(PHASES, new ArrayList<>(phases.keySet()), "every phase ran, in order");
-        String junit = Files.readString(report.resolve("junit.xml"));
-        assertTrue(junit.contains("tests=\"11\""), junit);
+        return new Run(run, work, report, seconds, summary, IndependentCheck.historyOps(report.resolve("history.jsonl")), phases);
+    }
 
-        Map<String, String> lossFailures = new LinkedHashMap<>();
-        for (JsonNode p : phases.values()) {
-            String name = p.path("name").asText();
-            String status = p.path("status").asText();
-            String message = p.path("message").asText();
-            if ("failed".equals(status) && MAY_LOSE_ROWS.contains(name) && (message.startsWith("LOST") || message.startsWith("MISSING"))) {
-                lossFailures.put(name, message);
-                assertTrue(junit.contains("<testcase name=\"" + name + "\"") && junit.contains("LOST") || junit.contains("MISSING"), junit);
-                continue;
-            }
-            assertEquals("passed", status, name + " passed (or failed only for lost rows): " + message);
+    /** What every node holds at the end, by the independent read. */
+    private Map<String, List<String>> heldAtTheEnd(Run run, String name) throws Exception {
+        Map<String, List<String>> held = new TreeMap<>();
+        Path scratch = Files.createDirectories(tmp.resolve(name + "-independent"));
+        for (String node : NODES) {
+            held.put(node, RealServers.markersIn(run.work().resolve(node).resolve("data"), DATABASE, PASSWORD, home, java, scratch));
         }
-        assertEquals(lossFailures.isEmpty() ? 0 : 1, run.exitCode(), "the exit status matches the phases");
-        JsonNode figures = summary.path("figures");
+        return held;
+    }
+
+    @Test
+    void everyPhasePassesWithWritesSentAsThroughTheClientServiceAndAnIndependentReadAgrees() throws Exception {
+        Run run = drive("service", Duration.ofMinutes(12),
+                "--server-setting", "arcadedb.ha.snapshotThreshold=20", "--server-setting", "arcadedb.ha.logPurgeGap=5",
+                "--server-setting", "arcadedb.ha.logSegmentSize=1MB", "--server-setting", "arcadedb.ha.appendBufferSize=512KB",
+                "--server-setting", "arcadedb.ha.writeBufferSize=1MB");
+        assertEquals(PHASES, new ArrayList<>(run.phases().keySet()), "every phase ran, in order");
+        String junit = Files.readString(run.report().resolve("junit.xml"));
+        assertTrue(junit.contains("tests=\"11\""), junit);
+        Map<String, List<String>> held = heldAtTheEnd(run, "service");
+        IndependentCheck.Findings findings = IndependentCheck.check(run.summary(), run.ops(), held);
+        TestNotes.add("real servers", String.format(Locale.ROOT, "default --write-via service: 11 phases on 3 real ArcadeDB servers (%s) "
+                        + "in %.0f s, exit %d: %s; failover election %s (restarted node re-elected: %s), longest unavailable: failover %s, "
+                        + "rolling-restart %s; snapshot install: %s%nindependent read: %s%s", home, run.seconds(), run.process().exitCode(),
+                findings.perPhase(), run.figures().path("failover.election time").asText("-"),
+                run.figures().path("failover.restarted node re-elected").asText("-"),
+                run.figures().path("failover.longest unavailable").asText("-"), run.figures().path("rolling-restart.longest unavailable").asText("-"),
+                run.figures().path("snapshot-recovery.snapshot install").asText("-"), findings.summary(),
+                findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
+
+        assertTrue(findings.agrees(), () -> "the independent read disagrees with the suite's verdicts: " + findings.failures());
+        for (JsonNode p : run.phases().values()) {
+            assertEquals("passed", p.path("status").asText(), () -> p.path("name").asText() + " must pass with writes sent to ready "
+                    + "nodes only; a loss here is an ArcadeDB finding, not to be tolerated: " + p.path("message").asText());
+        }
+        assertEquals(0, run.process().exitCode(), run.process()::all);
+        assertTrue(junit.contains("failures=\"0\"") && junit.contains("errors=\"0\""), junit);
+        assertTrue(findings.acknowledged() > 100, "the history records the run's writes: " + findings.acknowledged());
+        JsonNode figures = run.figures();
         assertTrue(figures.has("failover.election time") && figures.has("failover.new leader")
                 && figures.has("failover.restarted node re-elected"), "failover reports the election: " + figures);
-        assertTrue(figures.path("snapshot-recovery.snapshot install").asText().contains("mode=snapshot")
-                || !"passed".equals(phases.get("snapshot-recovery").path("status").asText()), "a genuine snapshot install: " + figures);
+        assertTrue(figures.path("snapshot-recovery.snapshot install").asText().contains("mode=snapshot"), "a genuine snapshot install: " + figures);
         for (String phase : List.of("failover", "rolling-restart")) {
             assertTrue(figures.has(phase + ".writes") && figures.has(phase + ".longest unavailable"), phase + " figures: " + figures);
         }
+    }
 
-        // The independent look: what every node holds, read without the suite, against what the history says was acknowledged.
-        Set<String> acknowledged = new TreeSet<>();
-        for (JsonNode op : RealServers.ops(report.resolve("history.jsonl"))) {
+    @Test
+    void writesToEveryNodeFindTheRestartWindowClassedNotReadyAndAnIndependentReadConfirmsThem() throws Exception {
+        Run run = drive("every-node", Duration.ofMinutes(6), "--phases", "failover,rolling-restart", "--write-via", "every-node");
+        assertEquals(List.of("failover", "rolling-restart"), new ArrayList<>(run.phases().keySet()), "both phases ran");
+        Map<String, List<String>> held = heldAtTheEnd(run, "every-node");
+        IndependentCheck.Findings findings = IndependentCheck.check(run.summary(), run.ops(), held);
+
+        // the test's own classing, from the history alone: who acknowledged each reported row, and was it ready then
+        Map<String, JsonNode> firstAck = new TreeMap<>();
+        Map<String, Set<String>> ackedWhileNotReady = new TreeMap<>();   // phase -> nodes that acknowledged a write while not ready
+        for (JsonNode op : run.ops()) {
             if ("ACKNOWLEDGED".equals(op.path("outcome").asText())) {
-                acknowledged.add(op.path("marker").asText());
+                firstAck.putIfAbsent(op.path("marker").asText(), op);
+                if (op.path("nodeReady").isBoolean() && !op.path("nodeReady").asBoolean()) {
+                    ackedWhileNotReady.computeIfAbsent(op.path("phase").asText(), k -> new TreeSet<>()).add(op.path("node").asText());
+                }
             }
         }
-        assertTrue(acknowledged.size() > 100, "the history records the run's writes: " + acknowledged.size());
-        Map<String, Set<String>> held = new TreeMap<>();
-        Path scratch = Files.createDirectories(tmp.resolve("independent"));
-        for (String node : List.of("arcadedb-0", "arcadedb-1", "arcadedb-2")) {
-            held.put(node, new TreeSet<>(RealServers.markersIn(work.resolve(node).resolve("data"), DATABASE, PASSWORD, home.get(),
-                    java.get(), scratch)));
-        }
-        Map<String, List<String>> absent = new TreeMap<>();
-        for (String marker : acknowledged) {
-            List<String> lacking = held.entrySet().stream().filter(e -> !e.getValue().contains(marker)).map(Map.Entry::getKey).toList();
-            if (!lacking.isEmpty()) {
-                absent.put(marker, lacking);
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> notReady = new TreeMap<>();
+        int reported = 0;
+        for (String phase : run.phases().keySet()) {
+            JsonNode p = run.phases().get(phase);
+            List<String> lost = new ArrayList<>();
+            run.figures().path(phase + ".lost rows").forEach(m -> lost.add(m.asText()));
+            Map<String, List<String>> missing = new TreeMap<>();
+            run.figures().path(phase + ".missing rows").fields().forEachRemaining(e -> {
+                List<String> lacking = new ArrayList<>();
+                e.getValue().forEach(n -> lacking.add(n.asText()));
+                missing.put(e.getKey(), lacking);
+            });
+            reported += lost.size() + missing.size();
+            if ("failed".equals(p.path("status").asText()) && !(p.path("message").asText().startsWith("LOST")
+                    || p.path("message").asText().startsWith("MISSING"))) {
+                problems.add(phase + " failed for another reason than lost rows: " + p.path("message").asText());
+            }
+            for (String marker : lost) {
+                JsonNode ack = firstAck.get(marker);
+                if (ack == null || !ack.path("nodeReady").isBoolean() || ack.path("nodeReady").asBoolean()) {
+                    problems.add(phase + ": lost row " + marker + " was not acknowledged by a node that was not ready: " + ack);
+                } else {
+                    notReady.merge(phase, 1, Integer::sum);
+                }
+            }
+            for (Map.Entry<String, List<String>> e : missing.entrySet()) {
+                JsonNode ack = firstAck.get(e.getKey());
+                boolean whileNotReady = ack != null && ack.path("nodeReady").isBoolean() && !ack.path("nodeReady").asBoolean();
+                // a row acknowledged by a ready node may be missing only where a node diverged: on nodes that themselves
+                // acknowledged writes while not ready in this phase
+                boolean onDivergedNodes = ackedWhileNotReady.getOrDefault(phase, Set.of()).containsAll(e.getValue());
+                if (whileNotReady) {
+                    notReady.merge(phase, 1, Integer::sum);
+                } else if (!onDivergedNodes) {
+                    problems.add(phase + ": missing row " + e.getKey() + " lacking on " + e.getValue() + " was acknowledged by a ready "
+                            + "node and is lacking on a node that acknowledged nothing while not ready: " + ack);
+                }
+            }
+            if (!lost.isEmpty() || !missing.isEmpty()) {
+                assertTrue(p.path("message").asText().contains("while it was not ready") || notReady.getOrDefault(phase, 0) == 0,
+                        () -> phase + "'s verdict names the not-ready class: " + p.path("message").asText());
+                JsonNode counts = run.figures().path(phase + ".writes");
+                int notReadyLost = (int) lost.stream().filter(m -> firstAck.get(m) != null && firstAck.get(m).path("nodeReady").isBoolean()
+                        && !firstAck.get(m).path("nodeReady").asBoolean()).count();
+                assertEquals(notReadyLost, counts.path("lostByNodeReadiness").path("not-ready").asInt(-1),
+                        () -> phase + "'s report.json counts lost rows by class: " + counts);
             }
         }
-        Set<String> reportedLost = new TreeSet<>();
-        Set<String> reportedMissing = new TreeSet<>();
-        for (String phase : MAY_LOSE_ROWS) {
-            figures.path(phase + ".lost rows").forEach(m -> reportedLost.add(m.asText()));
-            figures.path(phase + ".missing rows").fieldNames().forEachRemaining(reportedMissing::add);
-        }
-        for (String marker : absent.keySet()) {
-            if (!reportedLost.contains(marker) && !reportedMissing.contains(marker)) {
-                fail("acknowledged row " + marker + " is absent from " + absent.get(marker) + " by the independent read, but no phase "
-                        + "reported it (a false pass); reported lost " + reportedLost + ", missing " + reportedMissing);
-            }
-        }
-        for (String marker : reportedLost) {
-            assertEquals(List.of("arcadedb-0", "arcadedb-1", "arcadedb-2"), absent.get(marker),
-                    "the suite reported " + marker + " LOST: the independent read must find it on no node");
-        }
-        List<String> healed = reportedMissing.stream().filter(m -> !absent.containsKey(m)).toList();
-        StringBuilder phaseLine = new StringBuilder();
-        phases.values().forEach(p -> phaseLine.append(' ').append(p.path("name").asText()).append('=').append(p.path("status").asText()));
-        String head = String.format(Locale.ROOT, "11 phases on 3 real ArcadeDB servers (%s) in %.0f s, exit %d:%s; failover: %s, "
-                        + "new leader %s (restarted node re-elected: %s); snapshot install: %s", home.get(), seconds, run.exitCode(),
-                phaseLine, figures.path("failover.election time").asText(), figures.path("failover.new leader").asText(),
-                figures.path("failover.restarted node re-elected").asText(), figures.path("snapshot-recovery.snapshot install").asText("-"));
-        if (!lossFailures.isEmpty()) {
-            ha.e2e.TestNotes.add("real servers", head + "\nArcadeDB lost acknowledged rows, confirmed by the test's own read of every node: "
-                    + reportedLost.size() + " lost on every node, " + reportedMissing.size() + " missing on some (" + healed.size()
-                    + " of those present everywhere by the end of the run); " + lossFailures);
-        } else {
-            assertTrue(absent.isEmpty(), "every phase passed, so every acknowledged row is on every node: " + absent);
-            ha.e2e.TestNotes.add("real servers", head + "\nEvery phase passed; the test's own read finds all " + acknowledged.size()
-                    + " acknowledged rows on every node.");
-        }
+        TestNotes.add("real servers", String.format(Locale.ROOT, "--write-via every-node: failover and rolling-restart on 3 real servers in "
+                        + "%.0f s, exit %d: %s; %d rows reported lost or missing, %s of them acknowledged by a node that was not ready; "
+                        + "longest unavailable: failover %s, rolling-restart %s%nindependent read: %s%s", run.seconds(), run.process().exitCode(),
+                findings.perPhase(), reported, notReady, run.figures().path("failover.longest unavailable").asText("-"),
+                run.figures().path("rolling-restart.longest unavailable").asText("-"), findings.summary(),
+                findings.agrees() && problems.isEmpty() ? "" : "\nPROBLEMS: " + findings.failures() + " " + problems));
+
+        assertTrue(findings.agrees(), () -> "the independent read disagrees with the suite's verdicts: " + findings.failures());
+        assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+        assertTrue(reported > 0, () -> "writes sent to restarting 26.8.1 nodes are expected to be lost (the restart window): the run "
+                + "reported none; if a newer server fixed this, docs/upstream-findings.md and this test change with it\n" + run.process().all());
+        assertTrue(notReady.values().stream().mapToInt(Integer::intValue).sum() > 0, "some reported rows are classed not ready: " + notReady);
+        assertEquals(1, run.process().exitCode(), "a phase failed for its lost rows, so the run exits 1");
     }
 }
