@@ -30,7 +30,8 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-failover", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Leader failover without losing an acknowledged write: a background writer inserts numbered rows "
-                + "(through every node in turn, or the leader: --write-via) and the run's history records each attempt; the "
+                + "(by default to the ready nodes the chart's client Service routes to: --write-via) and the run's history records each "
+                + "attempt; the "
                 + "leader is killed as a crash (pod deleted with grace 0, kill -9 locally) and comes back at once, as a "
                 + "StatefulSet brings it back; the survivors elect a leader in a new term (their electionCount grows, and "
                 + "the leader is new or a new incarnation) within --timeout, and writes are acknowledged again. The "

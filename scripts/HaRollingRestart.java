@@ -28,7 +28,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "ha-rolling-restart", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = "Rolling restart with persistent state, as `kubectl rollout restart statefulset` does it: one node at a "
                 + "time, highest ordinal first, each stopped gracefully (SIGTERM and the pod's grace period; locally SIGTERM "
-                + "and up to 60 s) and back ready before the next, while a background writer keeps inserting. After every "
+                + "and up to 60 s) and back ready before the next, while a background writer keeps inserting (by default through the "
+                + "ready nodes the chart's client Service routes to: --write-via). After every "
                 + "step every node answers, they name one leader, and the leader's configuration still holds all N peers "
                 + "(a peer that left is named). At the end the cluster invariants hold and the checker finds every "
                 + "acknowledged row on every node. Skipped when nodes do not keep their state across a restart (install "
