@@ -35,7 +35,7 @@ public class HaQuorum implements Phase, Callable<Integer> {
 
     @Override
     public void run(PhaseContext ctx) {
-        Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
+        Node leader = ctx.awaitLeader();
         ctx.figure("leader", leader.name());
     }
 

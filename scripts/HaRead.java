@@ -40,8 +40,8 @@ public class HaRead implements Phase, Callable<Integer> {
 
     @Override
     public void run(PhaseContext ctx) {
-        Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
-        String written = (String) ctx.shared().get(ha.Rows.WRITTEN_MARKER);
+        Node leader = ctx.awaitLeader();
+        String written = ctx.state().writtenMarker();
         if (written == null) {
             written = writeOwnRow(ctx, leader);
         }
@@ -63,8 +63,8 @@ public class HaRead implements Phase, Callable<Integer> {
     private String writeOwnRow(PhaseContext ctx, Node leader) {
         String marker = ctx.runId() + "-read";
         Log.step("the write phase did not run before: inserting the row %s through the leader %s to read back", marker, leader);
-        ctx.rows().ensureSchema(leader, ctx.timeout());
-        ctx.rows().insertAcknowledged(leader, marker, name(), ctx.timeout());
+        ctx.ensureSchema(leader);
+        ctx.insertAcknowledged(leader, marker);
         return marker;
     }
 

@@ -32,6 +32,11 @@ public class HaReplicaHealth implements Phase, Callable<Integer> {
     }
 
     @Override
+    public int minimumNodes() {
+        return LEADER_AND_FOLLOWER;
+    }
+
+    @Override
     public String summary() {
         return "the leader reports every follower HEALTHY";
     }
@@ -42,7 +47,7 @@ public class HaReplicaHealth implements Phase, Callable<Integer> {
         if (!version.reportsReplicaStatus()) {
             throw new PhaseSkipped("server " + version + " predates replicaStatus (added in 26.7.1)");
         }
-        Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
+        Node leader = ctx.awaitLeader();
         ctx.cluster().awaitFollowersHealthy(leader, ctx.timeout());
     }
 

@@ -11,6 +11,8 @@ import ha.CommonOptions;
 import ha.Phase;
 import ha.PhaseContext;
 import ha.PhaseRunner;
+import ha.ServerLogs;
+import ha.Wait;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +36,11 @@ public class HaRollout implements Phase, Callable<Integer> {
 
     @Override
     public void run(PhaseContext ctx) {
-        ctx.target().awaitRollout(ctx.timeout());
+        try {
+            ctx.target().awaitRollout(ctx.timeout());
+        } catch (Wait.WaitTimeoutException e) {
+            throw ServerLogs.explain(ctx.target(), e);   // a pod whose HA plugin failed never gets ready: say why
+        }
     }
 
     @Override

@@ -3,26 +3,20 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //SOURCES ha/*.java
-//DESCRIPTION Phase scale-up: grow the cluster (default 3 -> 5), the new peers join, old rows are readable on them.
+//DESCRIPTION Phase scale-up: grow the cluster (--scale-to, default 5 nodes); the new peers join and hold the existing rows.
 package ha.scripts;
 
-import ha.ArcadeHttpException;
-import ha.ClusterOps;
-import ha.AfterDisruption;
 import ha.Cli;
 import ha.CommonOptions;
+import ha.DisruptivePhase;
+import ha.Fault;
+import ha.FaultContext;
 import ha.Log;
 import ha.Node;
-import ha.PeerIds;
-import ha.Phase;
 import ha.PhaseContext;
 import ha.PhaseRunner;
-import ha.ServerVersion;
-import ha.Target;
-import ha.UsageException;
-import ha.Wait;
+import ha.ScaleOut;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,11 +24,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ha-scale-up", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Scales the cluster up (helm upgrade --reuse-values --set replicaCount=N on Kubernetes): the new peers "
-                + "join (on their own on 26.8.1+, through POST /api/v1/cluster/peer on older servers), every node names the same "
-                + "leader, every follower is HEALTHY and the rows written before the upgrade are readable on the new nodes. "
-                + "Afterwards the extra peers are removed and the cluster scaled back, unless --keep-scaled.")
-public class HaScaleUp implements Phase, Callable<Integer> {
+        description = {HaScaleUp.PURPOSE, "",
+            "Scales the cluster up (helm upgrade --reuse-values --set replicaCount=N on Kubernetes): the new peers join (on "
+                + "their own on 26.8.1+ in Kubernetes, through POST /api/v1/cluster/peer on older servers and for local "
+                + "processes), every node names the same leader, every follower is HEALTHY and the rows written before the "
+                + "upgrade are readable on the new nodes. Afterwards the extra peers are removed and the cluster scaled back, "
+                + "unless --keep-scaled. Skipped on fewer than 3 nodes."})
+public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
+    static final String PURPOSE = "grow the cluster (--scale-to, default 5 nodes); the new peers join and hold the existing rows";
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -56,6 +54,14 @@ public class HaScaleUp implements Phase, Callable<Integer> {
         this.keep = keepScaled;
     }
 
+    private ScaleOut scale;
+    private Set<String> rowsBefore;
+    private long startNanos;
+
+    public HaScaleUp() {
+        super(ScaleOut.NODES_NEEDED);
+    }
+
     public HaScaleUp to(int replicas) {
         this.to = replicas;
         return this;
@@ -73,73 +79,54 @@ public class HaScaleUp implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "scale up to " + to + " nodes; the new peers join and hold the existing rows";
+        return PURPOSE;
+    }
+
+    /** A row written before the upgrade, which the new nodes must hold. */
+    @Override
+    protected void prepare(PhaseContext ctx, Node leader) {
+        ctx.insertAcknowledged(leader, ctx.runId() + "-before-scale-up");
+        rowsBefore = ctx.rows().markers(leader);
+        startNanos = System.nanoTime();
     }
 
     @Override
-    public void run(PhaseContext ctx) {
-        Target target = ctx.target();
-        ClusterOps cluster = ctx.cluster();
-        List<Node> before = target.nodes();
-        if (to <= before.size()) {
-            throw new UsageException("--scale-to " + to + " does not grow the cluster: it has " + before.size() + " nodes");
-        }
-        ServerVersion version = cluster.version(ctx.timeout());
-        Node leader = cluster.awaitLeader("every node to name the same leader", ctx.timeout());
-        ctx.rows().ensureSchema(leader, ctx.timeout());
-        ctx.rows().insertAcknowledged(leader, ctx.runId() + "-before-scale-up", name(), ctx.timeout());
-        Set<String> rowsBefore = ctx.rows().markers(leader);
+    protected Fault fault(PhaseContext ctx) {
+        scale = new ScaleOut(to, keep);
+        return scale;
+    }
 
-        long t0 = System.nanoTime();
-        target.scaleTo(to, ctx.timeout());
-        List<Node> added = target.nodes().subList(before.size(), to);
-        if (!version.autoJoins()) {
-            leader = cluster.awaitLeader("the original nodes to name the same leader", ctx.timeout(), before);
-            for (Node node : added) {
-                String id = target.peerIdOf(node);
-                Log.step("server %s does not join on its own: adding %s through the leader %s", version, id, leader);
-                Node through = leader;
-                Wait.until("the leader " + leader + " to add peer " + node, Wait.HTTP_POLL, ctx.timeout(),
-                        () -> target.client(through).addPeer(id, PeerIds.host(id) + ":" + PeerIds.raftPort(id)), answer -> true);
-            }
-        }
-        leader = cluster.awaitLeader("all " + to + " nodes to name the same leader", ctx.timeout());
-        if (version.reportsReplicaStatus()) {
-            cluster.awaitFollowersHealthy(leader, ctx.timeout());
+    @Override
+    protected String writer() {
+        return null;
+    }
+
+    @Override
+    protected String after() {
+        return keep ? "after scaling up to " + to + " nodes" : "after scaling back";
+    }
+
+    /** All nodes name one leader, the followers are HEALTHY, the old rows are on the new nodes; the writes and invariants hold. */
+    @Override
+    protected void whileApplied(PhaseContext ctx, FaultContext fault) {
+        Node leader = ctx.awaitLeader("all " + to + " nodes to name the same leader");
+        if (ctx.cluster().version(ctx.timeout()).reportsReplicaStatus()) {
+            ctx.cluster().awaitFollowersHealthy(leader, ctx.timeout());
         }
         ctx.rows().awaitOnEveryNode(rowsBefore, ctx.timeout());
-        ctx.figure("join time", Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
-        AfterDisruption.judgeWrites(ctx);
-        leader = AfterDisruption.awaitInvariants(ctx, "after scaling up to " + to + " nodes");
+        ctx.figure("join time", Log.seconds(Duration.ofNanos(System.nanoTime() - startNanos)));
+        String lost = judgeWrites(ctx);
+        if (lost != null) {
+            throw new ha.PhaseFailure(lost);
+        }
+        ctx.invariants().await("after scaling up to " + to + " nodes");
+    }
 
+    @Override
+    protected void afterHeal(PhaseContext ctx, FaultContext fault) {
         if (!keep) {
-            scaleBack(ctx, leader, before.size(), added);
+            ctx.awaitLeader("the " + scale.before().size() + " remaining nodes to name the same leader");
         }
-    }
-
-    /** Removes the added peers from the Raft configuration first, then the nodes themselves. */
-    private void scaleBack(PhaseContext ctx, Node leader, int replicas, List<Node> added) {
-        for (int i = added.size() - 1; i >= 0; i--) {
-            Node node = added.get(i);
-            String id = ctx.target().peerIdOf(node);
-            Wait.until("the leader " + leader + " to remove peer " + node + " from the Raft configuration", Wait.HTTP_POLL,
-                    ctx.timeout(), () -> removePeer(ctx.target(), leader, id), removed -> removed);
-        }
-        ctx.target().scaleTo(replicas, ctx.timeout());
-        ctx.cluster().awaitLeader("the " + replicas + " remaining nodes to name the same leader", ctx.timeout());
-        AfterDisruption.awaitInvariants(ctx, "after scaling back to " + replicas + " nodes");
-    }
-
-    /** DELETE /api/v1/cluster/peer/{id}; "not found" (409) on a retry means an earlier attempt did it. */
-    private static boolean removePeer(Target target, Node leader, String id) {
-        try {
-            target.client(leader).removePeer(id);
-        } catch (ArcadeHttpException e) {
-            if (e.status() != 409 || e.error() == null || !e.error().contains("not found")) {
-                throw e;
-            }
-        }
-        return true;
     }
 
     @Override

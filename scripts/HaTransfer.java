@@ -7,6 +7,7 @@
 package ha.scripts;
 
 import ha.Cli;
+import ha.Elections;
 import ha.ClusterOps;
 import ha.CommonOptions;
 import ha.Log;
@@ -38,6 +39,11 @@ public class HaTransfer implements Phase, Callable<Integer> {
     }
 
     @Override
+    public int minimumNodes() {
+        return LEADER_AND_FOLLOWER;
+    }
+
+    @Override
     public String summary() {
         return "leadership moves to a chosen follower; writes go through the new leader";
     }
@@ -45,7 +51,7 @@ public class HaTransfer implements Phase, Callable<Integer> {
     @Override
     public void run(PhaseContext ctx) {
         ClusterOps cluster = ctx.cluster();
-        Node oldLeader = cluster.awaitLeader("every node to name the same leader", ctx.timeout());
+        Node oldLeader = ctx.awaitLeader();
         Node chosen = ctx.target().nodes().stream().filter(n -> !n.equals(oldLeader)).findFirst()
                 .orElseThrow(() -> new PhaseFailure("expected at least one follower to transfer leadership to, saw only " + oldLeader));
         String chosenId = ctx.target().peerIdOf(chosen);
@@ -61,14 +67,12 @@ public class HaTransfer implements Phase, Callable<Integer> {
         }, accepted -> accepted);
         boolean readyField = cluster.version(ctx.timeout()).reportsLeaderReady();
         Wait.until("every node to name " + chosen + " the leader", Wait.HTTP_POLL, ctx.timeout(), cluster::views,
-                views -> chosenId.equals(views.agreedLeaderId())
-                        && views.of(chosen).status().leader()
-                        && (!readyField || Boolean.TRUE.equals(views.of(chosen).status().leaderReady())));
+                views -> chosen.equals(Elections.agreedLeader(ctx.target(), views, readyField)));
         ctx.figure("transfer time", Log.seconds(Duration.ofNanos(System.nanoTime() - t0)));
 
-        ctx.rows().ensureSchema(chosen, ctx.timeout());
+        ctx.ensureSchema(chosen);
         String marker = ctx.runId() + "-transfer";
-        ctx.rows().insertAcknowledged(chosen, marker, name(), ctx.timeout());
+        ctx.insertAcknowledged(chosen, marker);
         ctx.rows().awaitOnEveryNode(Set.of(marker), ctx.timeout());
     }
 

@@ -43,11 +43,11 @@ public class HaWrite implements Phase, Callable<Integer> {
 
     @Override
     public void run(PhaseContext ctx) {
-        Node leader = ctx.cluster().awaitLeader("every node to name the same leader", ctx.timeout());
-        ctx.rows().ensureSchema(leader, ctx.timeout());
+        Node leader = ctx.awaitLeader();
+        ctx.ensureSchema(leader);
         String marker = ctx.runId() + "-write";
-        Long bookmark = ctx.rows().insertAcknowledged(leader, marker, name(), ctx.timeout());
-        ctx.shared().put(Rows.WRITTEN_MARKER, marker);
+        Long bookmark = ctx.insertAcknowledged(leader, marker);
+        ctx.state().wrote(marker);
         ctx.figure("marker", marker);
         readOnFollowersAtOnce(ctx, leader, marker, bookmark);
     }

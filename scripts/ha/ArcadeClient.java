@@ -155,8 +155,8 @@ public final class ArcadeClient {
      * POST /api/v1/cluster/verify/{db} (reference §4.4): on the leader, its file checksums compared with every peer's.
      * The peers' reads may take long, so the client waits longer than usual.
      */
-    public JsonNode verify(String database) {
-        return Json.read(ok("POST", "/api/v1/cluster/verify/" + database, "{}", Duration.ofSeconds(90)));
+    public VerifyResult verify(String database) {
+        return VerifyResult.of(Json.read(ok("POST", "/api/v1/cluster/verify/" + database, "{}", Duration.ofSeconds(90))));
     }
 
     /** POST /api/v1/cluster/leader {"peerId", "timeoutMs"}: synchronous, so the client waits longer. */

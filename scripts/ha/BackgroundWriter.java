@@ -37,13 +37,16 @@ public final class BackgroundWriter implements AutoCloseable {
     private volatile long viewAtNanos;
     private volatile String lastError = "none";
 
-    /** Starts writing at once, one insert every {@code interval}, at most {@code maxRows} in all. */
-    public BackgroundWriter(PhaseContext ctx, String prefix, Duration interval, int maxRows) {
-        this.target = ctx.target();
-        this.rows = ctx.rows();
-        this.via = ctx.writeVia();
+    /**
+     * Starts writing at once through {@code target}'s nodes as {@code via} says, one insert every {@code interval}, at most
+     * {@code maxRows} in all, each recorded under {@code phase}.
+     */
+    public BackgroundWriter(Target target, Rows rows, WriteVia via, String phase, String prefix, Duration interval, int maxRows) {
+        this.target = target;
+        this.rows = rows;
+        this.via = via;
         this.prefix = prefix;
-        this.phase = ctx.phase();
+        this.phase = phase;
         this.maxRows = maxRows;
         if (via == WriteVia.SERVICE) {
             target.serviceView();   // a target without a client Service fails here, with its reason, not in the writer

@@ -150,6 +150,14 @@ public final class ClusterOps {
         return awaitLeader(description, timeout, null);
     }
 
+    /** What {@link #awaitLeader(Duration)} waits for, as a failure names it. */
+    public static final String ONE_LEADER = "every node to name the same leader";
+
+    /** {@link #awaitLeader(String, Duration)} for {@link #ONE_LEADER}. */
+    public Node awaitLeader(Duration timeout) {
+        return awaitLeader(ONE_LEADER, timeout, null);
+    }
+
     /** As {@link #awaitLeader(String, Duration)} among some of the nodes ({@code null}: all of them). */
     public Node awaitLeader(String description, Duration timeout, List<Node> among) {
         boolean readyField = version(timeout).reportsLeaderReady();
@@ -157,26 +165,14 @@ public final class ClusterOps {
         try {
             agreed = awaitAgreedLeader(description, timeout, among, readyField);
         } catch (Wait.WaitTimeoutException e) {
-            throw HaPluginErrors.explain(target, e);
+            throw ServerLogs.explain(target, e);
         }
         return target.nodeOfPeer(agreedLeaderOrFail(agreed));
     }
 
     private Views awaitAgreedLeader(String description, Duration timeout, List<Node> among, boolean readyField) {
-        return Wait.until(description, Wait.HTTP_POLL, timeout, () -> views(among == null ? target.nodes() : among), v -> {
-            String id = v.agreedLeaderId();
-            if (id == null) {
-                return false;
-            }
-            Node leader;
-            try {
-                leader = target.nodeOfPeer(id);
-            } catch (RuntimeException notOurs) {
-                return false;
-            }
-            ClusterStatus own = v.all().stream().filter(x -> x.node().equals(leader)).map(View::status).findFirst().orElse(null);
-            return own != null && own.leader() && (!readyField || Boolean.TRUE.equals(own.leaderReady()));
-        });
+        return Wait.until(description, Wait.HTTP_POLL, timeout, () -> views(among == null ? target.nodes() : among),
+                v -> Elections.agreedLeader(target, v, readyField) != null);
     }
 
     private static String agreedLeaderOrFail(Views v) {

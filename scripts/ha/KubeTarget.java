@@ -281,6 +281,18 @@ public final class KubeTarget implements Target {
         return settings;
     }
 
+    /** Chart values where the chart renders the setting ({@code --set ha.snapshotThreshold=20}); others it cannot set. */
+    @Override
+    public String howToSet(Map<ServerSetting, String> values) {
+        StringBuilder sb = new StringBuilder("install the chart with");
+        values.forEach((setting, value) -> {
+            if (setting.chartValue() != null) {
+                sb.append(" --set ").append(setting.chartValue()).append('=').append(value);
+            }
+        });
+        return sb.toString();
+    }
+
     @Override
     public boolean keepsStateOnRestart() {
         return !claimTemplates.isEmpty();
@@ -324,15 +336,9 @@ public final class KubeTarget implements Target {
         }
     }
 
-    /** Waits for the rollout; when it times out, the failure quotes the HA plugin error of any pod whose log has one. */
     @Override
     public void awaitRollout(Duration timeout) {
-        try {
-            Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout,
-                    () -> Rollout.of(statefulSet()), Rollout::done);
-        } catch (Wait.WaitTimeoutException e) {
-            throw HaPluginErrors.explain(this, e);
-        }
+        Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout, () -> Rollout.of(statefulSet()), Rollout::done);
     }
 
     @Override
@@ -482,6 +488,12 @@ public final class KubeTarget implements Target {
         Wait.until("StatefulSet " + statefulSetName + " asks for " + replicas + " replicas", POLL, timeout,
                 () -> statefulSet().getSpec().getReplicas(), r -> r != null && r == replicas);
         awaitRollout(timeout);
+    }
+
+    /** The chart runs ArcadeDB in Kubernetes mode, whose auto-join works from 26.8.1 (reference §10). */
+    @Override
+    public boolean joinsOnItsOwn(ServerVersion version) {
+        return version.autoJoins();
     }
 
     @Override

@@ -312,6 +312,13 @@ public final class LocalTarget implements Target {
     }
 
     @Override
+    public String howToSet(Map<ServerSetting, String> values) {
+        StringBuilder sb = new StringBuilder("start the local servers with");
+        values.forEach((setting, value) -> sb.append(" --server-setting ").append(setting.key()).append('=').append(value));
+        return sb.toString();
+    }
+
+    @Override
     public boolean keepsStateOnRestart() {
         return true;
     }
@@ -452,14 +459,13 @@ public final class LocalTarget implements Target {
     }
 
     /**
-     * Changes the number of processes the way {@code helm upgrade --set replicaCount=N} changes the
-     * chart's StatefulSet. Up: the new nodes start with the wider server list; once ready, the leader adds
-     * each to the Raft group ({@code POST /api/v1/cluster/peer}, because local processes run without the
-     * chart's Kubernetes auto-join); then the existing nodes restart one at a time, highest ordinal first,
-     * with the wider list and their data, as the StatefulSet rolls its pods when the rendered list
-     * changes (a node's {@code peers[]} is its own server list). Down: the highest ordinals stop (SIGTERM);
-     * their folders stay, like the PVCs of a scaled-down StatefulSet, and membership is not changed, as
-     * with helm.
+     * Changes the number of processes the way {@code helm upgrade --set replicaCount=N} changes the chart's
+     * StatefulSet. Up: the new nodes start with the wider server list; once they answer HTTP, the existing nodes
+     * restart one at a time, highest ordinal first, with the wider list and their data, as the StatefulSet rolls its
+     * pods when the rendered list changes (a node's {@code peers[]} is its own server list). Local processes run without
+     * the chart's Kubernetes auto-join, so the new nodes are not members yet when this returns
+     * ({@link #joinsOnItsOwn}: whoever scales adds them through the leader). Down: the highest ordinals stop (SIGTERM);
+     * their folders stay, like the PVCs of a scaled-down StatefulSet, and membership is not changed, as with helm.
      */
     @Override
     public synchronized void scaleTo(int replicas, Duration timeout) {
@@ -489,20 +495,17 @@ public final class LocalTarget implements Target {
         for (LocalNode n : added) {
             startNode(n);
         }
-        // with the chart's HA-aware readiness a node is ready only once it is a member: wait for the HTTP API first
+        // with the chart's HA-aware readiness a node is ready only once it is a member: wait for its HTTP API
         awaitAnswering(added, "the new node" + (added.size() == 1 ? "" : "s") + " " + names(added) + " answering /api/v1/health", timeout);
-        Node leader = new ClusterOps(this).awaitLeader("the running nodes " + names(older) + " to name the same leader",
-                timeout, older.stream().map(LocalNode::node).toList());
-        for (LocalNode n : added) {
-            String address = "127.0.0.1:" + n.ports().raft();
-            Log.step("asking the leader %s to add %s (%s)", leader.name(), n.peerId(), address);
-            Wait.until("the leader " + leader.name() + " to add " + n.name() + " to the Raft group", Wait.HTTP_POLL, timeout,
-                    () -> client(leader).addPeer(n.peerId(), address), r -> true);
-        }
-        awaitReady(added, "the new node" + (added.size() == 1 ? "" : "s") + " " + names(added) + " ready", timeout);
         for (int i = older.size() - 1; i >= 0; i--) {
             restart(older.get(i), timeout);
         }
+    }
+
+    /** Local processes run without Kubernetes mode, so nothing joins on its own. */
+    @Override
+    public boolean joinsOnItsOwn(ServerVersion version) {
+        return false;
     }
 
     private void restart(LocalNode n, Duration timeout) {

@@ -14,16 +14,15 @@ public interface Phase {
 
     /**
      * The fewest nodes the scenario makes sense on; on a smaller cluster the runner skips the phase with
-     * that reason instead of letting it fail in odd ways. Losing a node (failover, restarts, a wiped
-     * follower) keeps a Raft majority only with 3 or more; a follower to hand over to or to check needs 2.
+     * that reason instead of letting it fail in odd ways. A disruptive phase needs what its fault needs
+     * ({@link Fault#nodesNeeded}); a phase that needs a follower (to hand over to, to check) says 2.
      */
     default int minimumNodes() {
-        return switch (name()) {
-            case "failover", "rolling-restart", "snapshot-recovery" -> 3;
-            case "transfer", "replica-health" -> 2;
-            default -> 1;
-        };
+        return 1;
     }
+
+    /** A leader and a follower: what a phase about followers needs. */
+    int LEADER_AND_FOLLOWER = 2;
 
     /** Runs the scenario; throws {@link PhaseFailure} when it does not hold, {@link PhaseSkipped} when it cannot apply. */
     void run(PhaseContext ctx) throws Exception;

@@ -104,7 +104,8 @@ public final class PhaseRunner {
     private List<PhaseResult> run(Target target, List<Phase> phases, RunReport report, ClusterOps cluster, Rows rows) {
         String runId = report.runId();
         History history = rows.history();
-        Map<String, Object> shared = new HashMap<>();
+        PhaseContext.Run run = new PhaseContext.Run(target, cluster, rows, runId, options.timeout, options.writeVia,
+                options.maxUnavailable, new RunState());
         Log.info("ArcadeDB HA suite, run %s: %d phase%s against %s", runId, phases.size(), phases.size() == 1 ? "" : "s", target.describe());
         List<PhaseResult> results = new ArrayList<>();
         boolean stop = false;
@@ -120,8 +121,7 @@ public final class PhaseRunner {
                 continue;
             }
             Log.info("%s: %s", head, phase.summary());
-            PhaseContext ctx = new PhaseContext(target, cluster, rows, options.timeout, runId, shared, phase.name(),
-                    options.writeVia, options.maxUnavailable);
+            PhaseContext ctx = new PhaseContext(run, phase.name());
             long t0 = System.nanoTime();
             history.event(phase.name(), "phase-start", null, null);
             PhaseResult.Status status;

@@ -17,8 +17,6 @@ import java.util.TreeSet;
  */
 public final class Rows {
     public static final String TYPE = "HaRow";
-    /** Key under which the write phase hands its row's marker to the read phase inside one driver run. */
-    public static final String WRITTEN_MARKER = "write.marker";
     private final Target target;
     private final String database;
     private final History history;

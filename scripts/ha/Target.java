@@ -30,6 +30,9 @@ public interface Target extends AutoCloseable {
     /** ArcadeDB settings the cluster was started with (-D arguments and dotted env names). */
     Map<String, String> settings();
 
+    /** How a user starts this kind of cluster with {@code values}: "install with --set …", "pass --server-setting …". */
+    String howToSet(Map<ServerSetting, String> values);
+
     /** Whether a node keeps its databases and Raft log when it is replaced (volumes, data folders). */
     boolean keepsStateOnRestart();
 
@@ -80,8 +83,14 @@ public interface Target extends AutoCloseable {
     /** Waits for a node to come back as a new incarnation that is ready. Returns the new incarnation. */
     String awaitReplacement(Node node, String previousIncarnation, Duration timeout);
 
-    /** Changes the number of nodes (helm upgrade on Kubernetes), waiting for the new ones to run. */
+    /**
+     * Changes the number of nodes (helm upgrade on Kubernetes), waiting for the new ones to run. Where new nodes do not
+     * join the Raft group on their own ({@link #joinsOnItsOwn}), they run but are not members yet when this returns.
+     */
     void scaleTo(int replicas, Duration timeout);
+
+    /** Whether a node added by {@link #scaleTo} joins the Raft group on its own (Kubernetes auto-join, 26.8.1+). */
+    boolean joinsOnItsOwn(ServerVersion version);
 
     /** The node's server log (current incarnation; with {@code previous} the one before, where known). */
     String logs(Node node, boolean previous);

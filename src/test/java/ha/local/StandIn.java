@@ -69,6 +69,9 @@ public final class StandIn {
         return LocalJava.find(null, System.getenv()).home();
     }
 
+    /** Stand-ins start in a second: their readiness is probed more often than the chart's 5 s, or every restart waits it out. */
+    public static final java.time.Duration READINESS_PERIOD = java.time.Duration.ofMillis(500);
+
     /** Options for a local target of {@code nodes} stand-ins in {@code workDir}, with fast timings. */
     public static LocalOptions options(Path workDir, int nodes) {
         LocalOptions o = new LocalOptions();
@@ -79,6 +82,7 @@ public final class StandIn {
         o.serverJava = java();
         o.serverMainClass = MAIN_CLASS;
         o.serverJvmOptions = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        o.readinessPeriod = READINESS_PERIOD;
         return o;
     }
 
@@ -87,6 +91,6 @@ public final class StandIn {
         return List.of("--target", "local", "--nodes", String.valueOf(nodes), "--work-dir", workDir.toString(),
                 "--arcadedb-home", home().toString(), "--server-java", java().toString(),
                 "--server-main-class", MAIN_CLASS, "--server-jvm-option=-XX:TieredStopAtLevel=1",
-                "--server-jvm-option=-XX:+UseSerialGC");
+                "--server-jvm-option=-XX:+UseSerialGC", "--readiness-period", READINESS_PERIOD.toMillis() + "ms");
     }
 }

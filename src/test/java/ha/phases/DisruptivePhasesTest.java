@@ -189,15 +189,15 @@ class DisruptivePhasesTest {
     @Test
     void snapshotInstallIsReadFromTheRecoveredFollowersLog() {
         ha.Node follower = new ha.Node(2, "test-arcadedb-2");
-        String installed = HaSnapshotRecovery.assertSnapshotInstall("x\n2026-12-01 10:17:54.618 INFO  [ArcadeStateMachine] HA resync "
+        String installed = ha.SnapshotSettings.assertInstalled("x\n2026-12-01 10:17:54.618 INFO  [ArcadeStateMachine] HA resync "
                 + "started (mode=snapshot, reason=leader snapshot install): firstLogIndex=(t:1, i:265)\ny", follower);
         assertTrue(installed.startsWith("HA resync started (mode=snapshot"), installed);
-        ha.PhaseFailure replayed = org.junit.jupiter.api.Assertions.assertThrows(ha.PhaseFailure.class, () -> HaSnapshotRecovery
-                .assertSnapshotInstall("INFO [FollowerResyncProgressTracker] HA resync started (mode=catch-up): 1200 entries to apply\n", follower));
+        ha.PhaseFailure replayed = org.junit.jupiter.api.Assertions.assertThrows(ha.PhaseFailure.class, () -> ha.SnapshotSettings
+                .assertInstalled("INFO [FollowerResyncProgressTracker] HA resync started (mode=catch-up): 1200 entries to apply\n", follower));
         assertContains(replayed.getMessage(), "could not force a snapshot install: test-arcadedb-2 caught up without one",
                 "HA resync started (mode=catch-up)");
         ha.PhaseFailure silent = org.junit.jupiter.api.Assertions.assertThrows(ha.PhaseFailure.class,
-                () -> HaSnapshotRecovery.assertSnapshotInstall("nothing about resyncs\n", follower));
+                () -> ha.SnapshotSettings.assertInstalled("nothing about resyncs\n", follower));
         assertContains(silent.getMessage(), "no snapshot or resync line (it replayed the leader's log)");
     }
 

@@ -43,7 +43,7 @@ class SnapshotInstallStandInTest {
         assertFalse(run.leaderLog().contains("Purged log entries"), "no segment rolled, so nothing may be purged: " + run.leaderLog());
         assertFalse(run.followerLog().contains("HA resync started (mode=snapshot"), run.followerLog());
         PhaseFailure failure = assertThrows(PhaseFailure.class,
-                () -> HaSnapshotRecovery.assertSnapshotInstall(run.followerLog(), run.follower()));
+                () -> ha.SnapshotSettings.assertInstalled(run.followerLog(), run.follower()));
         assertTrue(failure.getMessage().startsWith("could not force a snapshot install: " + run.follower() + " caught up without one; "
                 + "its log shows no snapshot or resync line (it replayed the leader's log)"), failure.getMessage());
     }
@@ -52,7 +52,7 @@ class SnapshotInstallStandInTest {
     void rolledSegmentsArePurgedSoTheWipedFollowerIsSnapshotInstalled() {
         Run run = wipeAFollowerAfterPayloadRows("256KB");
         assertTrue(run.leaderLog().contains("Purged log entries 1-"), "closed segments past the snapshot are purged: " + run.leaderLog());
-        String line = HaSnapshotRecovery.assertSnapshotInstall(run.followerLog(), run.follower());
+        String line = ha.SnapshotSettings.assertInstalled(run.followerLog(), run.follower());
         assertTrue(line.startsWith("HA resync started (mode=snapshot, reason=leader snapshot install): firstLogIndex="), line);
         assertTrue(run.followerLog().contains("Installing snapshot for database 'snapshot-test' from leader 127.0.0.1:"), run.followerLog());
         assertTrue(run.followerLog().contains("HA resync finished (mode=snapshot, result=ok)"), run.followerLog());
@@ -79,7 +79,7 @@ class SnapshotInstallStandInTest {
             for (int i = 1; i <= ROWS; i++) {
                 markers.add(String.format("snap-%03d", i));
             }
-            rows.insertAllAcknowledged(leader, markers, "test", HaSnapshotRecovery.PAYLOAD_CHARS, TIMEOUT);
+            rows.insertAllAcknowledged(leader, markers, "test", ha.SnapshotSettings.PAYLOAD_CHARS, TIMEOUT);
             Node follower = target.nodes().stream().filter(n -> !n.equals(leader)).reduce((a, b) -> b).orElseThrow();
             String before = target.incarnation(follower);
             target.deleteNode(follower, true);
