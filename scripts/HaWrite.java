@@ -15,7 +15,6 @@ import ha.Phase;
 import ha.PhaseContext;
 import ha.PhaseFailure;
 import ha.PhaseRunner;
-import ha.Rows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -95,7 +95,7 @@ public abstract class DisruptivePhase implements Phase {
         if (!reported.isEmpty()) {
             Log.step("%d rows an earlier phase reported lost or missing are not judged again", reported.size());
         }
-        Checker.Verdict verdict = Checker.awaitSettledAndCheck(ctx.target(), ctx.cluster(), ctx.rows(), ctx.history(), ctx.phase(),
+        Checker.Verdict verdict = SettledRead.awaitSettledAndCheck(ctx.target(), ctx.cluster(), ctx.rows(), ctx.history(), ctx.phase(),
                 marker -> marker.startsWith(ctx.runId()) && !reported.contains(marker), ctx.timeout());
         ctx.figure("writes", verdict.counts());
         if (!verdict.lost().isEmpty()) {

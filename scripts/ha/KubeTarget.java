@@ -1,12 +1,9 @@
 package ha;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +51,7 @@ public final class KubeTarget implements Target {
 
     /** Connects, finds the release's StatefulSet and reads the password; fails with one clear line. */
     public static KubeTarget connect(String context, String namespace, String release, Path chart) {
-        Config config = loadConfig(context);
+        Config config = KubeObjects.config(context);
         String ns = namespace != null ? namespace : (config.getNamespace() != null ? config.getNamespace() : "default");
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withNamespace(ns).build()).build();
         try {
@@ -81,8 +78,8 @@ public final class KubeTarget implements Target {
         this.contextName = current == null ? null : current.getName();
         StatefulSet sts = findStatefulSet(config);
         this.statefulSetName = sts.getMetadata().getName();
-        Container container = arcadeContainer(sts);
-        this.settings = readSettings(container);
+        Container container = KubeObjects.arcadeContainer(sts);
+        this.settings = KubeObjects.settings(container);
         this.password = readPassword(sts, container);
         Redactor.register(password);
         this.claimTemplates = sts.getSpec().getVolumeClaimTemplates() == null ? List.of()
@@ -91,28 +88,6 @@ public final class KubeTarget implements Target {
                 .filter(p -> "http".equals(p.getName())).map(p -> p.getContainerPort()).findFirst().orElse(2480);
         this.pool = new PortForwardPool(client, namespace, httpPort);
         this.helm = Helm.onPath(contextName, namespace);
-    }
-
-    private static Config loadConfig(String context) {
-        Config config = Config.autoConfigure(context);
-        if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
-            List<String> known = config.getContexts() == null ? List.of()
-                    : config.getContexts().stream().map(NamedContext::getName).toList();
-            throw new UsageException("kube context '" + context + "' is not in your kubeconfig"
-                    + (known.isEmpty() ? " (no contexts found)" : "; known contexts: " + String.join(", ", known)));
-        }
-        if (config.getCurrentContext() == null && !insideCluster()) {
-            throw new SuiteException("no Kubernetes context: no kubeconfig with a current context was found"
-                    + " (KUBECONFIG or ~/.kube/config); pass --context, or use --target local");
-        }
-        config.setConnectionTimeout(5_000);
-        config.setRequestTimeout(15_000);
-        config.setRequestRetryBackoffLimit(1);
-        return config;
-    }
-
-    private static boolean insideCluster() {
-        return System.getenv("KUBERNETES_SERVICE_HOST") != null;
     }
 
     private StatefulSet findStatefulSet(Config config) {
@@ -137,39 +112,6 @@ public final class KubeTarget implements Target {
         throw new SuiteException("no ArcadeDB StatefulSet of release '" + release + "' in namespace '" + namespace
                 + "' (looked for labels app.kubernetes.io/instance=" + release + " and for the name " + fullname
                 + "); install the chart first, or pass --release/--namespace");
-    }
-
-    private static Container arcadeContainer(StatefulSet sts) {
-        List<Container> containers = sts.getSpec().getTemplate().getSpec().getContainers();
-        return containers.stream().filter(c -> CONTAINER.equals(c.getName())).findFirst().orElse(containers.get(0));
-    }
-
-    private static Map<String, String> readSettings(Container container) {
-        Map<String, String> out = new LinkedHashMap<>();
-        List<String> words = new ArrayList<>();
-        if (container.getCommand() != null) {
-            words.addAll(container.getCommand());
-        }
-        if (container.getArgs() != null) {
-            words.addAll(container.getArgs());
-        }
-        for (String word : words) {
-            for (String part : word.split("\\s+")) {
-                if (part.startsWith("-Darcadedb.") && part.contains("=")) {
-                    int eq = part.indexOf('=');
-                    out.put(part.substring(2, eq), part.substring(eq + 1));
-                }
-            }
-        }
-        if (container.getEnv() != null) {
-            for (EnvVar env : container.getEnv()) {
-                if (env.getName().startsWith("arcadedb.") && env.getValue() != null) {
-                    out.put(env.getName(), env.getValue());
-                }
-            }
-        }
-        out.remove(PASSWORD_ENV);
-        return out;
     }
 
     private String readPassword(StatefulSet sts, Container container) {
@@ -306,39 +248,9 @@ public final class KubeTarget implements Target {
         return sts;
     }
 
-    /** What {@code kubectl rollout status} looks at, printable as "what I last saw". */
-    record Rollout(long generation, long observedGeneration, int replicas, int updated, int ready,
-                   String currentRevision, String updateRevision) {
-        static Rollout of(StatefulSet sts) {
-            StatefulSetStatus s = sts.getStatus() == null ? new StatefulSetStatus() : sts.getStatus();
-            return new Rollout(nz(sts.getMetadata().getGeneration()), nz(s.getObservedGeneration()),
-                    sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas(),
-                    nz(s.getUpdatedReplicas()), nz(s.getReadyReplicas()), s.getCurrentRevision(), s.getUpdateRevision());
-        }
-
-        boolean done() {
-            return observedGeneration >= generation && updated >= replicas && ready >= replicas
-                    && updateRevision != null && updateRevision.equals(currentRevision);
-        }
-
-        @Override
-        public String toString() {
-            return "generation " + generation + " (observed " + observedGeneration + "), replicas " + replicas
-                    + ", updated " + updated + ", ready " + ready + ", revision " + currentRevision + " -> " + updateRevision;
-        }
-
-        private static long nz(Long v) {
-            return v == null ? 0 : v;
-        }
-
-        private static int nz(Integer v) {
-            return v == null ? 0 : v;
-        }
-    }
-
     @Override
     public void awaitRollout(Duration timeout) {
-        Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout, () -> Rollout.of(statefulSet()), Rollout::done);
+        Wait.until("StatefulSet " + statefulSetName + " rolled out", POLL, timeout, () -> KubeObjects.Rollout.of(statefulSet()), KubeObjects.Rollout::done);
     }
 
     @Override
@@ -397,34 +309,10 @@ public final class KubeTarget implements Target {
                 continue;
             }
             boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-            boolean ready = isReady(pod) && !terminating;
-            out.add(new ServiceState(node, ready, startedMillis(pod), terminating ? "terminating" : ready ? "Ready" : "not Ready"));
+            boolean ready = KubeObjects.isReady(pod) && !terminating;
+            out.add(new ServiceState(node, ready, KubeObjects.startedMillis(pod), terminating ? "terminating" : ready ? "Ready" : "not Ready"));
         }
         return out;
-    }
-
-    /** When the pod's ArcadeDB container (else the pod) started, epoch millis; -1 when the pod does not say. */
-    static long startedMillis(Pod pod) {
-        if (pod.getStatus() == null) {
-            return -1;
-        }
-        if (pod.getStatus().getContainerStatuses() != null) {
-            for (var status : pod.getStatus().getContainerStatuses()) {
-                if (CONTAINER.equals(status.getName()) && status.getState() != null && status.getState().getRunning() != null
-                        && status.getState().getRunning().getStartedAt() != null) {
-                    return epochMillis(status.getState().getRunning().getStartedAt());
-                }
-            }
-        }
-        return pod.getStatus().getStartTime() == null ? -1 : epochMillis(pod.getStatus().getStartTime());
-    }
-
-    private static long epochMillis(String timestamp) {
-        try {
-            return java.time.OffsetDateTime.parse(timestamp).toInstant().toEpochMilli();
-        } catch (java.time.format.DateTimeParseException e) {
-            return -1;
-        }
     }
 
     @Override
@@ -444,42 +332,13 @@ public final class KubeTarget implements Target {
         client.pods().inNamespace(namespace).withName(node.name()).delete();
     }
 
-    /** A pod as a replacement wait sees it. */
-    record PodState(String uid, boolean ready, boolean terminating, String phase) {
-        static PodState of(Pod pod) {
-            if (pod == null) {
-                return new PodState(null, false, false, "absent");
-            }
-            return new PodState(pod.getMetadata().getUid(), isReady(pod), pod.getMetadata().getDeletionTimestamp() != null,
-                    pod.getStatus() == null ? "unknown" : pod.getStatus().getPhase());
-        }
-
-        @Override
-        public String toString() {
-            return uid == null ? "no pod" : "pod uid " + uid + ", phase " + phase + (ready ? ", Ready" : ", not Ready")
-                    + (terminating ? ", terminating" : "");
-        }
-    }
-
     @Override
     public String awaitReplacement(Node node, String previousIncarnation, Duration timeout) {
-        PodState pod = Wait.until("pod " + node.name() + " to be replaced (new UID) and Ready", POLL, timeout,
-                () -> PodState.of(client.pods().inNamespace(namespace).withName(node.name()).get()),
+        KubeObjects.PodState pod = Wait.until("pod " + node.name() + " to be replaced (new UID) and Ready", POLL, timeout,
+                () -> KubeObjects.PodState.of(client.pods().inNamespace(namespace).withName(node.name()).get()),
                 p -> p.uid() != null && !p.uid().equals(previousIncarnation) && p.ready() && !p.terminating());
         pool.forget(node.name());
         return pod.uid();
-    }
-
-    static boolean isReady(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-            return false;
-        }
-        for (PodCondition c : pod.getStatus().getConditions()) {
-            if ("Ready".equals(c.getType())) {
-                return "True".equals(c.getStatus());
-            }
-        }
-        return false;
     }
 
     @Override
@@ -504,29 +363,7 @@ public final class KubeTarget implements Target {
 
     @Override
     public void collectDiagnostics(Path dir) {
-        var serialization = client.getKubernetesSerialization();
-        for (Pod pod : client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/instance", release).list().getItems()) {
-            String name = pod.getMetadata().getName();
-            Path podDir = dir.resolve("nodes").resolve(name);
-            RunReport.writeRedacted(podDir.resolve("pod.yaml"), serialization.asYaml(pod));
-            var container = client.pods().inNamespace(namespace).withName(name).inContainer(CONTAINER);
-            RunReport.writeRedacted(podDir.resolve("log.txt"), Diagnostics.answer(container::getLog));
-            RunReport.writeRedacted(podDir.resolve("previous-log.txt"), Diagnostics.answer(() -> container.terminated().getLog()));
-        }
-        StringBuilder events = new StringBuilder();
-        client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .sorted(java.util.Comparator.comparing(e -> String.valueOf(e.getLastTimestamp() != null ? e.getLastTimestamp()
-                        : e.getEventTime() != null ? e.getEventTime().getTime() : e.getMetadata().getCreationTimestamp())))
-                .forEach(e -> events.append(e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getMetadata().getCreationTimestamp())
-                        .append(' ').append(e.getType()).append(' ').append(e.getInvolvedObject().getKind()).append('/')
-                        .append(e.getInvolvedObject().getName()).append(' ').append(e.getReason()).append(": ")
-                        .append(e.getMessage()).append('\n'));
-        RunReport.writeRedacted(dir.resolve("events.txt"), events.length() == 0 ? "(no events)\n" : events.toString());
-        RunReport.writeRedacted(dir.resolve("statefulset.yaml"), Diagnostics.answer(() -> serialization.asYaml(statefulSet())));
-        RunReport.writeRedacted(dir.resolve("persistentvolumeclaims.yaml"), Diagnostics.answer(() -> serialization.asYaml(
-                client.persistentVolumeClaims().inNamespace(namespace).list().getItems())));
-        RunReport.writeRedacted(dir.resolve("helm-values.yaml"), Diagnostics.answer(() -> helm.values(release)));
-        RunReport.writeRedacted(dir.resolve("helm-manifest.yaml"), Diagnostics.answer(() -> helm.manifest(release)));
+        KubeDiagnostics.collect(client, namespace, release, this::statefulSet, helm, dir);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package ha.real;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import ha.Json;
 import ha.LocalJava;
 import ha.LocalPorts;
 import ha.LocalTarget;
@@ -9,7 +7,6 @@ import ha.Wait;
 import ha.e2e.TestFiles;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
