@@ -5,7 +5,7 @@
 //SOURCES ha/*.java
 //SOURCES HaRollout.java HaHealth.java HaQuorum.java HaWrite.java HaRead.java HaReplicaHealth.java HaTransfer.java
 //SOURCES HaScaleUp.java HaSnapshotRecovery.java HaFailover.java HaRollingRestart.java
-//DESCRIPTION The ArcadeDB HA suite: runs the selected phases in order against one cluster, sharing one target and one port-forward pool.
+//DESCRIPTION The ArcadeDB HA suite: runs every phase (or --phases/--from) in order against one cluster, the chart's release or local server processes.
 package ha.scripts;
 
 import ha.Cli;
@@ -58,7 +58,7 @@ public class ArcadedbHa implements Callable<Integer> {
     boolean keepScaled;
 
     /** Every phase of the suite, in the order the driver runs them: the disruptive ones last. */
-    List<Phase> allPhases() {
+    public List<Phase> allPhases() {
         return List.of(new HaRollout(), new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead(),
                 new HaReplicaHealth(), new HaTransfer(),
                 new HaScaleUp().to(scaleTo).keep(keepScaled), new HaSnapshotRecovery(), new HaFailover(), new HaRollingRestart());

@@ -19,8 +19,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-health", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Checks liveness: GET /api/v1/health, sent without credentials, answers 204 on every node.")
+        description = {HaHealth.PURPOSE, "",
+            "Checks liveness: GET /api/v1/health, sent without credentials, answers 204 on every node."})
 public class HaHealth implements Phase, Callable<Integer> {
+    static final String PURPOSE = "GET /api/v1/health without credentials answers 204 on every node";
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -31,7 +34,7 @@ public class HaHealth implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "GET /api/v1/health without credentials answers 204 on every node";
+        return PURPOSE;
     }
 
     @Override

@@ -17,9 +17,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-quorum", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Checks Raft leader consensus: every node names the same non-null leaderId, that leader is one of "
-                + "the nodes and says so itself, and it reports leaderReady where the server version has the field (26.8.1+).")
+        description = {HaQuorum.PURPOSE, "",
+            "Checks Raft leader consensus: every node names the same non-null leaderId, that leader is one of "
+                + "the nodes and says so itself, and it reports leaderReady where the server version has the field (26.8.1+)."})
 public class HaQuorum implements Phase, Callable<Integer> {
+    static final String PURPOSE = "every node names the same leader, that leader is one of the nodes and reports leaderReady";
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -30,7 +33,7 @@ public class HaQuorum implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "every node names the same leader, one of the nodes, and it is ready";
+        return PURPOSE;
     }
 
     @Override

@@ -21,10 +21,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-read", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Reads back on every node, not just the leader: every HaRow the leader holds (including the row "
+        description = {HaRead.PURPOSE, "",
+            "Reads back on every node, not just the leader: every HaRow the leader holds (including the row "
                 + "the write phase inserted, when run by the driver; run alone, it inserts a row of its own first) becomes "
-                + "readable on each follower within --timeout.")
+                + "readable on each follower within --timeout."})
 public class HaRead implements Phase, Callable<Integer> {
+    static final String PURPOSE = "every row the leader holds is readable on the leader and on every follower";
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -35,7 +38,7 @@ public class HaRead implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "the written rows are readable on the leader and on every follower";
+        return PURPOSE;
     }
 
     @Override

@@ -19,10 +19,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-replica-health", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Checks per-peer replica health on the leader: every follower's replicaStatus reaches HEALTHY within "
+        description = {HaReplicaHealth.PURPOSE, "",
+            "Checks per-peer replica health on the leader: every follower's replicaStatus reaches HEALTHY within "
                 + "--timeout (UNKNOWN right after a leader change and CATCHING_UP are transient; STALLED or FALLING_BEHIND at "
-                + "the deadline fail, naming the peer and its lag). Skipped only on servers older than 26.7.1, which lack the field.")
+                + "the deadline fail, naming the peer and its lag). Skipped only on servers older than 26.7.1, which lack the field."})
 public class HaReplicaHealth implements Phase, Callable<Integer> {
+    static final String PURPOSE = "the leader reports every follower's replicaStatus HEALTHY";
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -38,7 +41,7 @@ public class HaReplicaHealth implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "the leader reports every follower HEALTHY";
+        return PURPOSE;
     }
 
     @Override

@@ -18,9 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-rollout", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Waits until the release's StatefulSet is rolled out: observed generation current, every replica "
-                + "updated and ready, current revision equal to the update revision (not fabric8's count-only readiness).")
+        description = {HaRollout.PURPOSE, "",
+            "Waits until the release's StatefulSet is rolled out: observed generation current, every replica "
+                + "updated and ready, current revision equal to the update revision (not fabric8's count-only readiness)."})
 public class HaRollout implements Phase, Callable<Integer> {
+    static final String PURPOSE = "the ArcadeDB StatefulSet is rolled out as `kubectl rollout status` means it";
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -31,7 +34,7 @@ public class HaRollout implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "every node runs the current spec and is ready";
+        return PURPOSE;
     }
 
     @Override

@@ -24,10 +24,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-transfer", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Transfers Raft leadership at runtime: picks a follower, asks the leader to hand over to it "
+        description = {HaTransfer.PURPOSE, "",
+            "Transfers Raft leadership at runtime: picks a follower, asks the leader to hand over to it "
                 + "(POST /api/v1/cluster/leader), waits until every node names it leader, then writes a new row through it "
-                + "and reads it back on every node.")
+                + "and reads it back on every node."})
 public class HaTransfer implements Phase, Callable<Integer> {
+    static final String PURPOSE = "move leadership to a follower at runtime, then write and read through the new leader";
+
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(30);
 
     @Mixin
@@ -45,7 +48,7 @@ public class HaTransfer implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "leadership moves to a chosen follower; writes go through the new leader";
+        return PURPOSE;
     }
 
     @Override

@@ -22,11 +22,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-write", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = "Writes through the leader: creates the test database and the HaRow type if absent, then inserts "
+        description = {HaWrite.PURPOSE, "",
+            "Writes through the leader: creates the test database and the HaRow type if absent, then inserts "
                 + "one row whose marker is unique to this run. Right after the write every follower must return the row to "
                 + "a linearizable read and to a read with the write's bookmark (X-ArcadeDB-Read-After), without waiting; "
-                + "how many followers a default (eventual) read found behind is reported, not judged.")
+                + "how many followers a default (eventual) read found behind is reported, not judged."})
 public class HaWrite implements Phase, Callable<Integer> {
+    static final String PURPOSE = "through the leader, create the test database and type if absent and insert a marked row; each follower returns it at once to a linearizable read and to a read with the write's bookmark";
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -37,7 +40,7 @@ public class HaWrite implements Phase, Callable<Integer> {
 
     @Override
     public String summary() {
-        return "create the test database if absent and insert a marked row through the leader";
+        return PURPOSE;
     }
 
     @Override

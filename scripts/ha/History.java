@@ -2,8 +2,6 @@ package ha;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,23 +22,9 @@ import java.util.function.LongSupplier;
  * and flushed, so the file is valid JSONL even if the run is killed; ops still pending are written by
  * {@link #close()}.
  *
- * <p>Outcomes ({@link #classify(Throwable)}; reference arcadedb-ha-api.md §1.2 and §6.4). A write is
- * {@link Outcome#FAILED} only when the answer says it was not applied:
- * <ul>
- *   <li>nothing was sent: the connection was refused or could not be established
- *       ({@link ArcadeClient.NodeUnreachableException} caused by a {@link ConnectException} or an
- *       {@link HttpConnectTimeoutException}, or without any cause: the route to the node could not
- *       be opened before the request, e.g. the pod does not exist);</li>
- *   <li>HTTP 400: {@code ServerIsNotTheLeaderException}, a parse error, a bad argument, "Query is not idempotent";</li>
- *   <li>HTTP 401 and 403 (including {@link ArcadeClient.CredentialsRejectedException}): not authorized, not executed;</li>
- *   <li>HTTP 404 (database, record or session unknown);</li>
- *   <li>HTTP 409 "Found duplicate key in index" (a unique index refused the row).</li>
- * </ul>
- * Everything else is {@link Outcome#INDETERMINATE}: the write may or may not have been applied.
- * That covers timeouts of a sent request, a connection reset or closed after sending, every 5xx
- * (503 {@code QuorumNotReachedException} may still commit; 500 "Error on transaction commit" is also
- * what a follower answers when its forward to the leader fails midway), 409 "Transaction committed
- * cluster-wide …" (applied, but the answer is an error), any other status, and unknown exceptions.
+ * <p>Outcomes: {@link Outcome#ACKNOWLEDGED} for a 2xx answer; for an error, {@link WriteErrors#notApplied} decides between
+ * {@link Outcome#FAILED} (the answer says the write was not applied) and {@link Outcome#INDETERMINATE} (it may or may
+ * not have been).
  */
 public final class History implements AutoCloseable {
     public enum Outcome { PENDING, ACKNOWLEDGED, FAILED, INDETERMINATE }
@@ -145,50 +129,9 @@ public final class History implements AutoCloseable {
         write(opLine(done));
     }
 
-    /** Records an error answer to op {@code id}, classified by {@link #classify(Throwable)}. */
+    /** Records an error answer to op {@code id}: FAILED when {@link WriteErrors#notApplied} says so, else INDETERMINATE. */
     public void failedOrIndeterminate(long id, Throwable error) {
-        answered(id, classify(error), describe(error));
-    }
-
-    /** FAILED when the error says the write was not applied, else INDETERMINATE (rules in the class comment). */
-    public static Outcome classify(Throwable error) {
-        if (error instanceof ArcadeClient.CredentialsRejectedException) {
-            return Outcome.FAILED;
-        }
-        if (error instanceof ArcadeHttpException http) {
-            return notApplied(http) ? Outcome.FAILED : Outcome.INDETERMINATE;
-        }
-        if (error instanceof ArcadeClient.NodeUnreachableException unreachable) {
-            return nothingSent(unreachable) ? Outcome.FAILED : Outcome.INDETERMINATE;
-        }
-        return Outcome.INDETERMINATE;
-    }
-
-    private static boolean notApplied(ArcadeHttpException e) {
-        return switch (e.status()) {
-            case 400, 401, 403, 404 -> true;
-            case 409 -> mentionsDuplicateKey(e.error()) || mentionsDuplicateKey(e.exception());
-            default -> false;
-        };
-    }
-
-    private static boolean mentionsDuplicateKey(String text) {
-        return text != null && text.toLowerCase(java.util.Locale.ROOT).contains("duplicate");
-    }
-
-    private static boolean nothingSent(ArcadeClient.NodeUnreachableException e) {
-        if (e.getCause() == null) {
-            return true;   // thrown before a request existed: the route to the node could not be opened
-        }
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+        answered(id, WriteErrors.notApplied(error) ? Outcome.FAILED : Outcome.INDETERMINATE, describe(error));
     }
 
     /** Records an event at the current time. */

@@ -47,4 +47,27 @@ class CatalogTest {
         }
         assertEquals(names.stream().sorted().toList(), runnable.stream().sorted().toList(), "aliases and scripts match one to one");
     }
+
+    /**
+     * Each phase's purpose has one source, its summary(): the script's //DESCRIPTION is "Phase NAME: summary.", the
+     * catalog says the same, --help starts with it, and docs/phases.md has the phase's row.
+     */
+    @Test
+    void everyPhaseSaysWhatItIsForInOneWordingEverywhere() throws IOException {
+        JsonNode aliases = Json.read(Files.readString(ROOT.resolve("jbang-catalog.json"))).path("aliases");
+        String docs = Files.readString(ROOT.resolve("docs/phases.md"));
+        for (ha.Phase phase : new ha.scripts.ArcadedbHa().allPhases()) {
+            String header = "Phase " + phase.name() + ": " + phase.summary() + ".";
+            Path script = ROOT.resolve("scripts").resolve(phase.getClass().getSimpleName() + ".java");
+            List<String> lines = Files.readAllLines(script);
+            assertTrue(lines.contains("//DESCRIPTION " + header), script + " has //DESCRIPTION " + header);
+            assertEquals(header, aliases.path("ha-" + phase.name()).path("description").asText(), "catalog description of ha-" + phase.name());
+            String[] help = new picocli.CommandLine(phase).getCommandSpec().usageMessage().description();
+            assertEquals(phase.summary(), help[0], "--help of ha-" + phase.name() + " starts with its purpose");
+            assertTrue(docs.contains("| `" + phase.name() + "` |"), "docs/phases.md has a row for " + phase.name());
+        }
+        String driver = Files.readAllLines(ROOT.resolve("scripts/ArcadedbHa.java")).stream().filter(l -> l.startsWith("//DESCRIPTION "))
+                .findFirst().orElseThrow().substring("//DESCRIPTION ".length());
+        assertEquals(driver, aliases.path("arcadedb-ha").path("description").asText(), "the driver's catalog description is its //DESCRIPTION");
+    }
 }

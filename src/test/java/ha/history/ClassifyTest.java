@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ha.ArcadeClient;
 import ha.ArcadeHttpException;
 import ha.Endpoint;
-import ha.History;
 import ha.History.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +20,12 @@ import java.net.http.HttpTimeoutException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** One test per rule of History.classify: FAILED only when the answer says the write was not applied. */
+/** One test per rule of WriteErrors.notApplied: FAILED only when the answer says the write was not applied. */
 class ClassifyTest {
+    private static Outcome outcome(Throwable error) {
+        return ha.WriteErrors.notApplied(error) ? Outcome.FAILED : Outcome.INDETERMINATE;
+    }
+
     private static ArcadeHttpException answered(int status, String error, String exception) {
         return new ArcadeHttpException("arcadedb-0: POST /api/v1/command/ha", status, error, exception);
     }
@@ -33,65 +36,65 @@ class ClassifyTest {
 
     @Test
     void notTheLeaderAndParseErrorsAre400AndFailed() {
-        assertEquals(Outcome.FAILED, History.classify(answered(400, "Cannot execute command",
+        assertEquals(Outcome.FAILED, outcome(answered(400, "Cannot execute command",
                 "com.arcadedb.network.binary.ServerIsNotTheLeaderException")));
-        assertEquals(Outcome.FAILED, History.classify(answered(400, "Cannot execute command",
+        assertEquals(Outcome.FAILED, outcome(answered(400, "Cannot execute command",
                 "com.arcadedb.query.sql.parser.ParseException")));
     }
 
     @Test
     void unauthorizedAndForbiddenAreFailed() {
-        assertEquals(Outcome.FAILED, History.classify(answered(401, "Invalid cluster token", null)));
-        assertEquals(Outcome.FAILED, History.classify(answered(403, "Security error",
+        assertEquals(Outcome.FAILED, outcome(answered(401, "Invalid cluster token", null)));
+        assertEquals(Outcome.FAILED, outcome(answered(403, "Security error",
                 "com.arcadedb.server.security.ServerSecurityException")));
-        assertEquals(Outcome.FAILED, History.classify(new ArcadeClient.CredentialsRejectedException("rejected")));
+        assertEquals(Outcome.FAILED, outcome(new ArcadeClient.CredentialsRejectedException("rejected")));
     }
 
     @Test
     void notFoundIsFailed() {
-        assertEquals(Outcome.FAILED, History.classify(answered(404, "Record not found", null)));
+        assertEquals(Outcome.FAILED, outcome(answered(404, "Record not found", null)));
     }
 
     @Test
     void aDuplicateKeyIsFailedButACommittedCluster409IsIndeterminate() {
-        assertEquals(Outcome.FAILED, History.classify(answered(409, "Found duplicate key in index",
+        assertEquals(Outcome.FAILED, outcome(answered(409, "Found duplicate key in index",
                 "com.arcadedb.exception.DuplicatedKeyException")));
-        assertEquals(Outcome.INDETERMINATE, History.classify(answered(409,
+        assertEquals(Outcome.INDETERMINATE, outcome(answered(409,
                 "Transaction committed cluster-wide but local apply failed, do not retry", null)));
     }
 
     @Test
     void quorumNotReachedAndEveryOther5xxAreIndeterminate() {
-        assertEquals(Outcome.INDETERMINATE, History.classify(answered(503, "Cannot execute command",
+        assertEquals(Outcome.INDETERMINATE, outcome(answered(503, "Cannot execute command",
                 "com.arcadedb.network.binary.QuorumNotReachedException")));
-        assertEquals(Outcome.INDETERMINATE, History.classify(answered(500, "Error on transaction commit",
+        assertEquals(Outcome.INDETERMINATE, outcome(answered(500, "Error on transaction commit",
                 "com.arcadedb.exception.TransactionException")));
-        assertEquals(Outcome.INDETERMINATE, History.classify(answered(500, "Internal error", null)));
-        assertEquals(Outcome.INDETERMINATE, History.classify(answered(503, "Server is installing a snapshot, please retry", null)));
-        assertEquals(Outcome.INDETERMINATE, History.classify(answered(429, null, null)));
-        assertEquals(Outcome.INDETERMINATE, History.classify(answered(413, "Result set too large", null)));
+        assertEquals(Outcome.INDETERMINATE, outcome(answered(500, "Internal error", null)));
+        assertEquals(Outcome.INDETERMINATE, outcome(answered(503, "Server is installing a snapshot, please retry", null)));
+        assertEquals(Outcome.INDETERMINATE, outcome(answered(429, null, null)));
+        assertEquals(Outcome.INDETERMINATE, outcome(answered(413, "Result set too large", null)));
     }
 
     @Test
     void aRefusedOrNeverEstablishedConnectionIsFailed() {
-        assertEquals(Outcome.FAILED, History.classify(unreachable(new ConnectException())));
+        assertEquals(Outcome.FAILED, outcome(unreachable(new ConnectException())));
         IOException wrapped = new IOException("wrapped", new ConnectException("Connection refused"));
-        assertEquals(Outcome.FAILED, History.classify(unreachable(wrapped)));
-        assertEquals(Outcome.FAILED, History.classify(unreachable(new HttpConnectTimeoutException("HTTP connect timed out"))));
-        assertEquals(Outcome.FAILED, History.classify(unreachable(null)), "no cause: the route could not be opened, nothing was sent");
+        assertEquals(Outcome.FAILED, outcome(unreachable(wrapped)));
+        assertEquals(Outcome.FAILED, outcome(unreachable(new HttpConnectTimeoutException("HTTP connect timed out"))));
+        assertEquals(Outcome.FAILED, outcome(unreachable(null)), "no cause: the route could not be opened, nothing was sent");
     }
 
     @Test
     void aTimeoutOrResetAfterSendingIsIndeterminate() {
-        assertEquals(Outcome.INDETERMINATE, History.classify(unreachable(new HttpTimeoutException("request timed out"))));
-        assertEquals(Outcome.INDETERMINATE, History.classify(unreachable(new IOException("Connection reset"))));
-        assertEquals(Outcome.INDETERMINATE, History.classify(unreachable(new IOException("HTTP/1.1 header parser received no bytes"))));
+        assertEquals(Outcome.INDETERMINATE, outcome(unreachable(new HttpTimeoutException("request timed out"))));
+        assertEquals(Outcome.INDETERMINATE, outcome(unreachable(new IOException("Connection reset"))));
+        assertEquals(Outcome.INDETERMINATE, outcome(unreachable(new IOException("HTTP/1.1 header parser received no bytes"))));
     }
 
     @Test
     void unknownErrorsAreIndeterminate() {
-        assertEquals(Outcome.INDETERMINATE, History.classify(new IllegalStateException("boom")));
-        assertEquals(Outcome.INDETERMINATE, History.classify(null));
+        assertEquals(Outcome.INDETERMINATE, outcome(new IllegalStateException("boom")));
+        assertEquals(Outcome.INDETERMINATE, outcome(null));
     }
 
     private static Endpoint endpoint(int port) {
@@ -115,7 +118,7 @@ class ClassifyTest {
             ArcadeClient client = new ArcadeClient(endpoint(bound.getLocalPort()), "root", "classify-test-pw");
             RuntimeException e = assertThrows(RuntimeException.class,
                     () -> client.command("ha", "INSERT INTO HaRow SET marker = 'x'", Map.of()));
-            assertEquals(Outcome.FAILED, History.classify(e), e.toString());
+            assertEquals(Outcome.FAILED, outcome(e), e.toString());
         }
     }
 
@@ -133,7 +136,7 @@ class ClassifyTest {
             ArcadeClient client = new ArcadeClient(endpoint(server.getLocalPort()), "root", "classify-test-pw");
             RuntimeException e = assertThrows(RuntimeException.class,
                     () -> client.command("ha", "INSERT INTO HaRow SET marker = 'x'", Map.of()));
-            assertEquals(Outcome.INDETERMINATE, History.classify(e), e.toString());
+            assertEquals(Outcome.INDETERMINATE, outcome(e), e.toString());
             closer.join(10_000);
         }
     }
