@@ -6,7 +6,8 @@
 #   - shellcheck, busybox: Debian packages (only with --lint-tools; needs root and apt-get, else the
 #                    linting or the chart-on-real-pods tests are skipped with one line)
 #   - kind:          only from PATH; never installed (see `need_kind`)
-#   - Java 21+:      only located (for local ArcadeDB server processes), never downloaded
+#   - Java 21+:      only located (for local ArcadeDB server processes: ARCADEDB_SERVER_JAVA when it is set
+#                    and fits, then JAVA_HOME, then /usr/lib/jvm), never downloaded
 # Source it (`. ci/bootstrap.sh`) to get PATH, JBANG_DIR and ARCADEDB_SERVER_JAVA exported,
 # or run it to install and print what it found. Safe to run again: finished steps are skipped.
 set -euo pipefail
@@ -136,9 +137,11 @@ install_debian_tool() {
   fi
 }
 
-# Finds a JDK of version 21 or newer for ArcadeDB server processes: JAVA_HOME, then /usr/lib/jvm.
+# Finds a JDK of version 21 or newer for ArcadeDB server processes: the ARCADEDB_SERVER_JAVA the caller set (CI
+# sets it to the JDK it installed for the servers), JAVA_HOME, then /usr/lib/jvm.
 find_server_java() {
   local candidates=() home v
+  [[ -n "${ARCADEDB_SERVER_JAVA:-}" ]] && candidates+=("$ARCADEDB_SERVER_JAVA")
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
   for home in /usr/lib/jvm/*; do [[ -d "$home" && ! -L "$home" ]] && candidates+=("$home"); done
   for home in "${candidates[@]}"; do

@@ -43,6 +43,7 @@ class ParityFailTest {
         try (KubeSim cluster = KubeSim.builder().start()) {
             cluster.kube().rolloutStuck(true);
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaRollout());
+            assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "waiting for StatefulSet test-arcadedb rolled out; last seen: generation 1 (observed 1),"
                     + " replicas 3, updated 3, ready 3, revision test-arcadedb-old -> test-arcadedb-rev1");
         }
@@ -53,6 +54,7 @@ class ParityFailTest {
         try (KubeSim cluster = KubeSim.builder().start()) {
             cluster.sim().faults().refuseConnections(2, true);
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaHealth());
+            assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "waiting for test-arcadedb-2 to answer GET /api/v1/health with 204; last seen: ");
         }
     }
@@ -62,6 +64,7 @@ class ParityFailTest {
         try (KubeSim cluster = KubeSim.builder().start()) {
             cluster.sim().faults().disagreeOnLeader(2, true);
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaQuorum());
+            assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "waiting for every node to name the same leader; last seen: {test-arcadedb-0: leaderId=test-arcadedb-0",
                     "test-arcadedb-1: leaderId=test-arcadedb-0", "test-arcadedb-2: leaderId=test-arcadedb-1");
         }
@@ -89,6 +92,7 @@ class ParityFailTest {
             cluster.sim().faults().stallFollower(1, true);
             cluster.sim().faults().stallFollower(2, true);
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaWrite());
+            assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "waiting for database 'integration-test' and type HaRow to exist on the leader test-arcadedb-0;"
                     + " last seen: ArcadeHttpException: test-arcadedb-0: POST /api/v1/command/integration-test answered 503"
                     + " Cannot execute command (com.arcadedb.network.binary.QuorumNotReachedException)");
@@ -101,6 +105,7 @@ class ParityFailTest {
             assertEquals(PhaseResult.Status.passed, Scenario.runOne(cluster, reports, SHORT, new HaWrite()).status());
             cluster.sim().faults().detachFollower(2, true);
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaWrite());
+            assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "expected a linearizable read on test-arcadedb-2 right after the write to return "
                     + r.figures().get("marker") + ", saw no such row");
         }
@@ -155,6 +160,7 @@ class ParityFailTest {
         try (KubeSim cluster = KubeSim.builder().start()) {
             cluster.sim().faults().ignoreTransfer(true);
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaTransfer());
+            assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "waiting for every node to name test-arcadedb-1 the leader; last seen: {test-arcadedb-0: leaderId=test-arcadedb-0");
         }
     }
@@ -164,6 +170,7 @@ class ParityFailTest {
         try (KubeSim cluster = KubeSim.builder().start()) {
             cluster.sim().faults().rejectTransfer(true);
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaTransfer());
+            assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "test-arcadedb-0: POST /api/v1/cluster/leader answered 500 Internal error");
         }
     }

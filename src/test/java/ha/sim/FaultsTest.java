@@ -94,6 +94,7 @@ class FaultsTest {
             FailoverTest.seed(c, leader, "st", 1);
             SimClient.await(Duration.ofSeconds(2), "replicated", () -> sim.rowCount(2, "st", "Doc") == 1);
             sim.setSetting("arcadedb.ha.replicationLagWarning", "3");
+            long stalledAt = System.nanoTime();
             sim.faults().stallFollower(2, true);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger written = new AtomicInteger(1);
@@ -113,7 +114,11 @@ class FaultsTest {
                 JsonNode e = c.peerEntry(c.cluster(leader), sim.peerId(2));
                 assertTrue(e.get("replicationLag").asLong() > 3, e.toString());
                 assertTrue(e.get("lagging").asBoolean());
-                assertTrue(e.get("laggingForMs").asLong() >= 0);
+                long laggingFor = e.get("laggingForMs").asLong();
+                long sinceStall = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalledAt);
+                assertTrue(laggingFor <= sinceStall, "lagging for " + laggingFor + " ms, but the stall began " + sinceStall + " ms ago");
+                SimClient.await(Duration.ofSeconds(2), "laggingForMs to keep counting past " + laggingFor + " ms while the stall lasts",
+                        () -> c.peerEntry(c.cluster(leader), sim.peerId(2)).get("laggingForMs").asLong() > laggingFor);
                 assertEquals("lagging-followers", c.cluster(leader).get("alerts").get(0).get("id").asText());
                 assertEquals(1, sim.rowCount(2, "st", "Doc"), "the stalled node holds old data");
             } finally {
