@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Pods that only answer GET /api/v1/health, each with a fixed status: the smallest backend for MockKube. */
+/**
+ * Pods that only answer GET /api/v1/health, each with a fixed status, and GET /api/v1/ready with 204 (so the mock
+ * kubelet finds them ready): the smallest backend for MockKube.
+ */
 public final class HealthStubs implements MockKube.Backend, AutoCloseable {
     private final List<HttpServer> servers = new ArrayList<>();
 
@@ -19,6 +22,11 @@ public final class HealthStubs implements MockKube.Backend, AutoCloseable {
                 s.createContext("/api/v1/health", ex -> {
                     ex.getRequestBody().readAllBytes();
                     ex.sendResponseHeaders(status, -1);
+                    ex.close();
+                });
+                s.createContext("/api/v1/ready", ex -> {
+                    ex.getRequestBody().readAllBytes();
+                    ex.sendResponseHeaders(204, -1);
                     ex.close();
                 });
                 s.start();

@@ -12,7 +12,9 @@ import java.util.Map;
  * The whole stand-in for "the chart installed on a cluster": the mock API server holds the chart's
  * objects, and each pod's port-forward leads to a simulated ArcadeDB node. Deleting a pod kills its
  * node; the replacement pod starts it again (without state unless persistence keeps its claims);
- * a helm upgrade of replicaCount scales the simulator.
+ * a helm upgrade of replicaCount scales the simulator. The simulator runs with the chart's readiness settings
+ * (arcadedb.server.readinessRequiresHA=true, readinessHAMaxLag=100, values.yaml ha.*) unless a test sets others, and
+ * the mock's kubelet sets each pod's Ready condition from its node's GET /api/v1/ready.
  */
 public final class KubeSim implements AutoCloseable {
     public static final String PASSWORD = "sim-root-password-0001";
@@ -26,7 +28,7 @@ public final class KubeSim implements AutoCloseable {
         b.settings.forEach(simBuilder::setting);
         this.sim = simBuilder.build();
         MockKube.Builder kubeBuilder = MockKube.builder(new SimBackend(sim, Map.copyOf(b.extraLog))).replicas(b.nodes).password(b.password)
-                .persistence(b.persistence).contextName(b.contextName).recreateDelay(b.recreateDelay);
+                .persistence(b.persistence).contextName(b.contextName).recreateDelay(b.recreateDelay).probePeriod(b.probePeriod);
         b.settings.forEach((k, v) -> kubeBuilder.setting(k + "=" + v));
         MockKube started;
         try {
@@ -50,7 +52,9 @@ public final class KubeSim implements AutoCloseable {
         private Timings timings = Timings.fast();
         private String contextName = "mock";
         private java.time.Duration recreateDelay = java.time.Duration.ofMillis(300);
-        private final Map<String, String> settings = new LinkedHashMap<>();
+        private java.time.Duration probePeriod = java.time.Duration.ofMillis(50);
+        private final Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                "arcadedb.server.readinessRequiresHA", "true", "arcadedb.server.readinessHAMaxLag", "100"));
         private final Map<Integer, List<String>> extraLog = new LinkedHashMap<>();
 
         public Builder nodes(int n) {
@@ -89,16 +93,22 @@ public final class KubeSim implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Lines a pod's log carries after the simulator's own, for what the simulator does not model (e.g. the
-         * error a real server logs when its HA plugin fails to start).
-         */
         /** How long the fake controller waits before it replaces a deleted pod. */
         public Builder recreateDelay(java.time.Duration v) {
             recreateDelay = v;
             return this;
         }
 
+        /** The mock kubelet's readiness probe period (see {@link MockKube.Builder#probePeriod}). */
+        public Builder probePeriod(java.time.Duration v) {
+            probePeriod = v;
+            return this;
+        }
+
+        /**
+         * Lines a pod's log carries after the simulator's own, for what the simulator does not model (e.g. the
+         * error a real server logs when its HA plugin fails to start).
+         */
         public Builder logLines(int ordinal, String... lines) {
             extraLog.computeIfAbsent(ordinal, k -> new java.util.ArrayList<>()).addAll(List.of(lines));
             return this;

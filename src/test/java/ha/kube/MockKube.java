@@ -1,11 +1,18 @@
 package ha.kube;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -23,10 +30,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -45,13 +58,21 @@ import java.util.regex.Pattern;
 
 /**
  * A Kubernetes API server for tests: fabric8's mock server in CRUD mode, holding what the chart
- * installs (StatefulSet, Secret, pods; the StatefulSet in the chart's shape for what the suite reads: the -D
- * arguments, and the root password and cluster token as Secret volumes mounted where the file settings point), plus
+ * installs (StatefulSet, Secret, the two Services, pods; the StatefulSet in the chart's shape for what the suite reads:
+ * the -D arguments, and the root password and cluster token as Secret volumes mounted where the file settings point;
+ * the Services with the chart's names, labels and selector: the client Service {@code <statefulset>-http} and the
+ * headless {@code <statefulset>}), plus
  * <ul>
  *   <li>a port-forward relay: a pod's port-forward WebSocket is bridged to a local TCP port (a
  *       simulator node), so the suite's Kubernetes path runs end to end;</li>
  *   <li>a small StatefulSet controller: deleted pods come back with a new UID, spec.replicas changes
  *       create or remove pods, status fields move as the real controller moves them;</li>
+ *   <li>a fake kubelet: every pod starts not Ready, with status.startTime and its container's
+ *       state.running.startedAt of that incarnation, and is probed on the backend's {@code GET /api/v1/ready} as the
+ *       chart's readiness probe does (values.yaml probes.readiness: initial delay, period, timeout, failure and success
+ *       thresholds); its Ready condition follows the answers. The probe's times are scaled down
+ *       ({@link Builder#probePeriod}), with a timeout of at least 1 s; the startup and liveness probes are not run
+ *       (a pod's readiness is probed from its start, and a failing backend is never restarted);</li>
  *   <li>a kubeconfig file, so a suite started as a child process reaches this server;</li>
  *   <li>a fake {@code helm} executable whose {@code upgrade --set replicaCount=N} this controller applies.</li>
  * </ul>
@@ -119,6 +140,15 @@ public final class MockKube implements AutoCloseable {
     private final Map<String, List<io.fabric8.mockwebserver.http.WebSocket>> openSockets = new ConcurrentHashMap<>();
     private final Set<String> livePods = ConcurrentHashMap.newKeySet();
     private final Set<Integer> neverReady = ConcurrentHashMap.newKeySet();
+    private final ReadinessProbe probe;
+    private final Map<String, Probed> probed = new ConcurrentHashMap<>();
+    private final HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
+    private final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mock-kubelet");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<Integer, Long> pendingStart = new ConcurrentHashMap<>();
     private final ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mock-sts-controller");
@@ -139,6 +169,7 @@ public final class MockKube implements AutoCloseable {
         this.persistence = b.persistence;
         this.recreateDelay = b.recreateDelay;
         this.contextName = b.contextName;
+        this.probe = ReadinessProbe.ofChart(b.probePeriod);
         this.dir = Files.createTempDirectory("mock-kube");
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new RelayingDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -151,6 +182,8 @@ public final class MockKube implements AutoCloseable {
         } else {
             install(b);
             controller.scheduleWithFixedDelay(this::reconcile, 50, 50, TimeUnit.MILLISECONDS);
+            long tick = Math.max(1, Math.min(probe.periodNanos(), TimeUnit.MILLISECONDS.toNanos(50)) / 2);
+            kubelet.scheduleWithFixedDelay(this::probePods, tick, tick, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -175,6 +208,7 @@ public final class MockKube implements AutoCloseable {
         private final List<String> extraArgs = new ArrayList<>();
         private Duration recreateDelay = Duration.ofMillis(300);
         private String contextName = "mock";
+        private Duration probePeriod = Duration.ofMillis(50);
 
         Builder(Backend backend, PodRuntime runtime) {
             this.backend = backend;
@@ -225,6 +259,18 @@ public final class MockKube implements AutoCloseable {
 
         public Builder recreateDelay(Duration v) {
             recreateDelay = v;
+            return this;
+        }
+
+        /**
+         * The readiness probe's period (the chart's 5 s is too slow for tests; default 50 ms). Its initial delay and
+         * timeout are scaled by the same factor, the timeout to no less than 1 s.
+         */
+        public Builder probePeriod(Duration v) {
+            if (v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("probe period must be positive: " + v);
+            }
+            probePeriod = v;
             return this;
         }
 
@@ -284,6 +330,7 @@ public final class MockKube implements AutoCloseable {
             }
         }
         client.apps().statefulSets().resource(built).create();
+        createServices();
         knownReplicas = b.replicas;
         for (int i = 0; i < b.replicas; i++) {
             createPod(i);
@@ -293,6 +340,32 @@ public final class MockKube implements AutoCloseable {
 
     private Map<String, String> labels() {
         return Map.of("app.kubernetes.io/name", "arcadedb", "app.kubernetes.io/instance", release);
+    }
+
+    /** The labels the chart gives its Services (arcadedb.labels in _helpers.tpl) plus their component. */
+    private Map<String, String> serviceLabels(String component) {
+        Map<String, String> l = new HashMap<>(labels());
+        l.put("helm.sh/chart", "arcadedb-" + probe.chartVersion());
+        l.put("app.kubernetes.io/version", probe.appVersion());
+        l.put("app.kubernetes.io/managed-by", "Helm");
+        l.put("app.kubernetes.io/part-of", "arcadedb");
+        l.put("app.kubernetes.io/component", component);
+        return l;
+    }
+
+    /** The chart's two Services (service-http.yaml, service-headless.yaml), selecting the pods by their selector labels. */
+    private void createServices() {
+        client.services().resource(new ServiceBuilder()
+                .withNewMetadata().withName(stsName + "-http").addToLabels(serviceLabels("http")).endMetadata()
+                .withNewSpec().withType("ClusterIP").addToSelector(labels())
+                .addNewPort().withName("http").withPort(2480).withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
+                .endSpec().build()).create();
+        client.services().resource(new ServiceBuilder()
+                .withNewMetadata().withName(stsName).addToLabels(serviceLabels("headless")).endMetadata()
+                .withNewSpec().withType("ClusterIP").withClusterIP("None").withPublishNotReadyAddresses(true).addToSelector(labels())
+                .addNewPort().withName("http").withPort(2480).withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
+                .addNewPort().withName("raft").withPort(2434).withTargetPort(new IntOrString("raft")).withProtocol("TCP").endPort()
+                .endSpec().build()).create();
     }
 
     private String podName(int ordinal) {
@@ -309,13 +382,147 @@ public final class MockKube implements AutoCloseable {
                 }
             }
         }
-        boolean ready = !neverReady.contains(ordinal);
+        boolean never = neverReady.contains(ordinal);
+        // without a readiness probe a running container is ready at once; with one it starts not Ready
+        boolean ready = !never && !probe.enabled();
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String readyText = ready ? "True" : "False";
         Pod pod = new PodBuilder().withNewMetadata().withName(name).withUid(UUID.randomUUID().toString()).addToLabels(labels()).endMetadata()
                 .withNewSpec().addNewContainer().withName("arcadedb").endContainer().endSpec()
-                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus()
+                .withNewStatus().withPhase("Running").withStartTime(now)
+                .addNewCondition().withType("Ready").withStatus(readyText).withLastTransitionTime(now).endCondition()
+                .addNewCondition().withType("ContainersReady").withStatus(readyText).withLastTransitionTime(now).endCondition()
+                .addNewContainerStatus().withName("arcadedb").withImage("arcadedata/arcadedb:26.8.1").withReady(ready).withStarted(true)
+                .withRestartCount(0).withNewState().withNewRunning().withStartedAt(now).endRunning().endState().endContainerStatus()
+                .endStatus()
                 .build();
-        client.pods().resource(pod).create();
+        // the API server gives the pod its own uid
+        String uid = client.pods().resource(pod).create().getMetadata().getUid();
         livePods.add(name);
+        if (probe.enabled()) {
+            probed.put(name, new Probed(uid, ordinal, never, System.nanoTime() + probe.initialDelayNanos()));
+        }
+    }
+
+    // ---------------------------------------------------------------- the fake kubelet's readiness probe
+
+    /** The chart's readiness probe (values.yaml probes.readiness), its times scaled to {@code period}, and the chart's version. */
+    record ReadinessProbe(boolean enabled, long initialDelayNanos, long periodNanos, long timeoutNanos, int failureThreshold,
+                          int successThreshold, String chartVersion, String appVersion) {
+        static ReadinessProbe ofChart(Duration period) {
+            Path chart = ha.ProjectRoot.resolve("charts", "arcadedb");
+            ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+            try {
+                JsonNode r = yaml.readTree(chart.resolve("values.yaml").toFile()).path("probes").path("readiness");
+                JsonNode meta = yaml.readTree(chart.resolve("Chart.yaml").toFile());
+                double scale = period.toNanos() / (r.path("periodSeconds").asDouble(10) * 1e9);
+                long timeout = Math.max(TimeUnit.SECONDS.toNanos(1), (long) (r.path("timeoutSeconds").asDouble(1) * 1e9 * scale));
+                return new ReadinessProbe(r.path("enabled").asBoolean(true), (long) (r.path("initialDelaySeconds").asDouble(0) * 1e9 * scale),
+                        period.toNanos(), timeout, r.path("failureThreshold").asInt(3), r.path("successThreshold").asInt(1),
+                        meta.path("version").asText(), meta.path("appVersion").asText());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the chart's readiness probe from " + chart + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** One pod incarnation as the kubelet probes it. Fields other than the final ones are touched by the kubelet thread only. */
+    private static final class Probed {
+        final String uid;
+        final int ordinal;
+        final boolean neverReady;
+        long dueNanos;
+        volatile boolean inFlight;
+        int successes;
+        int failures;
+        boolean ready;
+
+        Probed(String uid, int ordinal, boolean neverReady, long dueNanos) {
+            this.uid = uid;
+            this.ordinal = ordinal;
+            this.neverReady = neverReady;
+            this.dueNanos = dueNanos;
+        }
+    }
+
+    private void probePods() {
+        long now = System.nanoTime();
+        probed.keySet().removeIf(name -> !livePods.contains(name));
+        probed.forEach((name, p) -> {
+            if (p.inFlight || now - p.dueNanos < 0) {
+                return;
+            }
+            p.inFlight = true;
+            p.dueNanos = now + probe.periodNanos();
+            HttpRequest request;
+            try {
+                request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + backend.httpPort(p.ordinal) + "/api/v1/ready"))
+                        .timeout(Duration.ofNanos(probe.timeoutNanos())).GET().build();
+            } catch (RuntimeException e) {
+                probed(name, p, false);
+                return;
+            }
+            probeClient.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((r, error) -> kubeletStep(() -> probed(name, p, error == null && r.statusCode() >= 200 && r.statusCode() < 400)));
+        });
+    }
+
+    /** Runs a probe's outcome on the kubelet thread, so that a pod's counters are only ever touched there. */
+    private void kubeletStep(Runnable step) {
+        try {
+            kubelet.execute(step);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the mock is closing
+        }
+    }
+
+    private void probed(String name, Probed p, boolean success) {
+        p.inFlight = false;
+        if (probed.get(name) != p) {
+            return;   // the pod was deleted (or replaced) meanwhile
+        }
+        if (success) {
+            p.successes++;
+            p.failures = 0;
+        } else {
+            p.failures++;
+            p.successes = 0;
+        }
+        boolean want = p.ready;
+        if (!p.ready && success && p.successes >= probe.successThreshold() && !p.neverReady) {
+            want = true;
+        } else if (p.ready && !success && p.failures >= probe.failureThreshold()) {
+            want = false;
+        }
+        if (want != p.ready && setReady(name, p.uid, want)) {
+            p.ready = want;
+        }
+    }
+
+    /** Sets the Ready and ContainersReady conditions and the container's ready flag of this incarnation of the pod. */
+    private boolean setReady(String name, String uid, boolean ready) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            Pod edited = client.pods().withName(name).editStatus(pod -> {
+                if (!uid.equals(pod.getMetadata().getUid())) {
+                    return pod;
+                }
+                Pod copy = new PodBuilder(pod).build();
+                for (PodCondition c : copy.getStatus().getConditions()) {
+                    if ("Ready".equals(c.getType()) || "ContainersReady".equals(c.getType())) {
+                        c.setStatus(ready ? "True" : "False");
+                        c.setLastTransitionTime(now);
+                    }
+                }
+                for (ContainerStatus c : copy.getStatus().getContainerStatuses()) {
+                    c.setReady(ready);
+                }
+                return copy;
+            });
+            return edited != null && uid.equals(edited.getMetadata().getUid());
+        } catch (RuntimeException e) {
+             return false;   // deleted meanwhile
+        }
     }
 
     // ---------------------------------------------------------------- the fake StatefulSet controller
@@ -665,6 +872,7 @@ public final class MockKube implements AutoCloseable {
     @Override
     public void close() {
         controller.shutdownNow();
+        kubelet.shutdownNow();
         if (runtime != null) {
             runtime.close();
         }

@@ -53,7 +53,14 @@ class DisruptivePhasesTest {
     @ParameterizedTest(name = "ArcadeDB {0}")
     @ValueSource(strings = {"26.8.1", "26.7.3"})
     void scaleUpJoinsTheNewPeersAndScalesBack(String version) {
-        try (KubeSim cluster = KubeSim.builder().version(version).start()) {
+        // 26.7.3 does not join on its own, and with the chart's HA-aware readiness a node outside the Raft configuration
+        // is never ready, while the phase adds the new peers only after the StatefulSet has rolled out: on that version it
+        // runs with plain readiness
+        KubeSim.Builder builder = KubeSim.builder().version(version);
+        if (version.startsWith("26.7")) {
+            builder.setting("arcadedb.server.readinessRequiresHA", "false");
+        }
+        try (KubeSim cluster = builder.start()) {
             useFakeHelm(cluster);
             assertPassed(Scenario.runOne(cluster, reports, TIMEOUT, new HaWrite()));
             assertPassed(Scenario.runOne(cluster, reports, TIMEOUT, new HaScaleUp()));
@@ -85,9 +92,9 @@ class DisruptivePhasesTest {
                 }
             });
             PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaScaleUp());
+            // a node whose HA never starts is never ready, so the rollout of the new size does not complete
             assertEquals(PhaseResult.Status.failed, r.status(), r.message());
-            assertContains(r.message(), "waiting for all 5 nodes to name the same leader; last seen: {",
-                    "test-arcadedb-4: test-arcadedb-4: GET /api/v1/cluster answered 503 Raft HA not started yet");
+            assertContains(r.message(), "waiting for StatefulSet test-arcadedb rolled out; last seen:", "replicas 5", "ready 4");
         }
     }
 

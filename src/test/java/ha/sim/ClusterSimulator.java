@@ -103,6 +103,8 @@ public final class ClusterSimulator implements AutoCloseable {
     /** The leader that stopped last (until the next election) and when it stopped (nanoTime). */
     private Integer stoppedLeader;
     private long stoppedLeaderNanos;
+    /** While a follower re-applies entries onto the copy a WAL version gap made it take (no second resync then). */
+    private boolean resyncing;
 
     final Map<String, String> settings = new ConcurrentHashMap<>();
     final Faults faults = new Faults(this);
@@ -795,9 +797,15 @@ public final class ClusterSimulator implements AutoCloseable {
         return count;
     }
 
-    /** Appends an entry to the leader's log (lock held, leader alive). */
+    /** Appends an entry without a page version (anything but an insert) to the leader's log (lock held, leader alive). */
     RaftEntry append(RaftEntry.Kind kind, String db, String type, int bucket, String rid, Map<String, Object> fields) {
-        RaftEntry e = new RaftEntry(raftLog.size() + 1L, term, kind, db, type, bucket, rid, fields);
+        return append(kind, db, type, bucket, rid, fields, 0);
+    }
+
+    /** Appends an entry to the leader's log (lock held, leader alive); an insert carries its bucket's page version. */
+    RaftEntry append(RaftEntry.Kind kind, String db, String type, int bucket, String rid, Map<String, Object> fields,
+                     long pageVersion) {
+        RaftEntry e = new RaftEntry(raftLog.size() + 1L, term, kind, db, type, bucket, rid, fields, pageVersion);
         raftLog.add(e);
         logBytes.add((logBytes.isEmpty() ? 0 : logBytes.get(logBytes.size() - 1)) + entryBytes(e));
         if (leader != null) {
@@ -834,6 +842,39 @@ public final class ClusterSimulator implements AutoCloseable {
         return raftLog.subList(from, raftLog.size());
     }
 
+    /**
+     * The page version of {@code db}.{@code type} on the leader once it has applied its pending entries: the version a
+     * new insert into that bucket carries (lock held).
+     */
+    long projectedPageVersion(SimNode ln, String db, String type) {
+        SimDb d = ln.dbs.get(db);
+        SimDb.SimType t = d == null ? null : d.types.get(type);
+        long version = t == null ? 0 : t.version;
+        for (RaftEntry e : pendingOf(ln)) {
+            if (e.kind() == RaftEntry.Kind.INSERT && db.equals(e.database()) && type.equals(e.type()) && e.pageVersion() >= version) {
+                version = e.pageVersion() + 1;
+            }
+        }
+        return version;
+    }
+
+    /**
+     * A node in its restart window: it runs and answers HTTP, but its HA plugin has not started (it is not ONLINE), so a
+     * command runs on its plain local database. The sim-only setting {@code sim.haStartWindow=false} keeps the window's
+     * answers but makes commands wait for HA instead (lock held).
+     */
+    boolean inRestartWindow(SimNode n) {
+        return n.running && !n.online && settingBool("sim.haStartWindow", true);
+    }
+
+    /** Ratis' lifecycle state as GET /api/v1/cluster reports it: NEW, then STARTING in the window's second half, then RUNNING. */
+    String raftState(SimNode n, long now) {
+        if (n.online) {
+            return "RUNNING";
+        }
+        return now - n.startedNanos < timings.haStartDelay().toNanos() / 2 ? "NEW" : "STARTING";
+    }
+
     // ------------------------------------------------------------------ lifecycle (lock held)
 
     private void startLocked(SimNode n, boolean wipe) {
@@ -861,11 +902,12 @@ public final class ClusterSimulator implements AutoCloseable {
         n.knownCommit = Math.min(n.knownCommit, n.lastIndex);
         log(n, "INFO", "ArcadeDBServer", "Starting ArcadeDB Server " + version.display() + " with plugins [RaftHAPlugin]"
                 + (wipe ? " (empty data and Raft storage)" : ""));
+        // the order of a real start: databases, then HTTP, then the plugins; HA starts haStartDelay later (becomeOnline)
+        log(n, "INFO", "HttpServer", "- HTTP Server started (host=0.0.0.0 port=" + declaredHttpPort + ")");
         log(n, "INFO", "RaftHAServer", "RaftHAServer configured: cluster='" + clusterName() + "', localPeer='" + n.peerId
                 + "', peers=" + Math.max(listSize, n.ordinal + 1));
-        log(n, "INFO", "RaftHAPlugin", "Raft HA plugin started successfully");
         int inc = n.incarnation;
-        schedule(timings.startupDelay(), () -> becomeOnline(n, inc));
+        schedule(timings.haStartDelay(), () -> becomeOnline(n, inc));
         signal();
     }
 
@@ -874,6 +916,15 @@ public final class ClusterSimulator implements AutoCloseable {
             return;
         }
         n.online = true;
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < Math.max(listSize, n.ordinal + 1); i++) {
+            peers.add(display(i));
+        }
+        log(n, "INFO", "RaftHAServer", "Raft cluster joined: " + peers.size() + " nodes " + peers);
+        for (String db : n.dbs.keySet()) {
+            log(n, "INFO", "ArcadeDBServer", "Re-wrapped database '" + db + "' with HA wrapper");
+        }
+        log(n, "INFO", "RaftHAPlugin", "Raft HA plugin started successfully");
         log(n, "INFO", "ArcadeDBServer", "ArcadeDB Server started in 'production' mode (CPUs=2 MAXRAM=1.00GB)");
         boolean member = members.contains(n.ordinal);
         if (version.atLeast268()) {
@@ -882,7 +933,7 @@ public final class ClusterSimulator implements AutoCloseable {
             log(n, "INFO", "KubernetesAutoJoin", "K8s auto-join: no existing cluster found. Waiting to be added to the cluster");
         }
         if (leader == null) {
-            requestElection(timings.electionDelay().minus(timings.startupDelay()));
+            requestElection(timings.electionDelay().minus(timings.haStartDelay()));
         }
         signal();
     }
@@ -1601,7 +1652,19 @@ public final class ClusterSimulator implements AutoCloseable {
                 SimDb d = n.dbs.get(e.database());
                 if (d != null && d.lastTxId < idx) {
                     SimDb.SimType t = d.types.get(e.type());
+                    if (t != null && e.pageVersion() < t.version) {
+                        // the page is already past this version (its own window commits moved it): taken as applied, the
+                        // leader's row is silently not there (seen on 26.8.1: a restarted follower lacked as many of the
+                        // leader's rows as it had committed in its window)
+                        d.lastTxId = idx;
+                        return;
+                    }
+                    if (t != null && e.pageVersion() > t.version && !isAliveLeader(n) && !resyncing) {
+                        walVersionGap(n, d, t, e);
+                        return;
+                    }
                     if (t != null) {
+                        t.version = e.pageVersion() + 1;
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("@rid", e.rid());
                         row.put("@type", e.type());
@@ -1621,6 +1684,62 @@ public final class ClusterSimulator implements AutoCloseable {
             }
             default -> throw new IllegalStateException("unknown entry kind " + e.kind());
         }
+    }
+
+    /**
+     * A follower whose page is behind the version a replicated insert expects (its leader committed rows in its own
+     * restart window): as on 26.8.1 it logs the gap and reinstalls the database from the leader, then applies what it has
+     * reached beyond the leader's copy. Lock held; a leader is alive (followers apply only in the leader's rounds).
+     */
+    private void walVersionGap(SimNode n, SimDb d, SimDb.SimType t, RaftEntry e) {
+        log(n, "SEVERE", "ArcadeStateMachine", "WAL version gap on follower - state divergence detected, triggering snapshot resync (db="
+                + d.name + ", txId=" + e.index() + "): Cannot apply changes to the database because modified page PageId(" + d.name + "/"
+                + t.bucket + "/0) version in WAL (" + e.pageVersion() + ") does not match with existent version (" + t.version
+                + ") fileId=" + t.bucket);
+        SimNode ln = nodes.get(aliveLeader());
+        SimDb source = ln.dbs.get(d.name);
+        if (source == null) {
+            return;
+        }
+        SimDb copy = source.copy();
+        applyRowFaults(n.ordinal, copy);
+        n.dbs.put(copy.name, copy);
+        log(ln, "INFO", "SnapshotHttpHandler", "Serving database snapshot for '" + d.name + "'...");
+        resyncing = true;
+        try {
+            for (long i = copy.lastTxId + 1; i <= e.index(); i++) {
+                RaftEntry later = raftLog.get((int) i - 1);
+                if (d.name.equals(later.database())) {
+                    applyEntry(n, later);
+                }
+            }
+        } finally {
+            resyncing = false;
+        }
+        log(n, "INFO", "ArcadeStateMachine", "Snapshot resync completed: reinstalled 1 database(s) from the leader; diverged state cleared");
+    }
+
+    /**
+     * Commits a command on a node's own database in its restart window, as the real server does before its HA plugin
+     * wraps the database: the row gets a local rid and moves the page version, nothing is replicated (lock held).
+     * Returns the row, or null when the type does not exist there.
+     */
+    Map<String, Object> localInsert(SimNode n, SimDb d, String type, Map<String, Object> values) {
+        SimDb.SimType t = d.types.get(type);
+        if (t == null) {
+            return null;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("@rid", "#" + t.bucket + ":" + t.nextPos++);
+        row.put("@type", type);
+        row.put("@cat", "d");
+        row.putAll(values);
+        t.version++;
+        if (!faults.loses(n.ordinal, row)) {
+            t.rows.add(row);
+        }
+        signal();
+        return row;
     }
 
     // ------------------------------------------------------------------ snapshot install (lock held)

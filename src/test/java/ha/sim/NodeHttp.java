@@ -483,9 +483,10 @@ final class NodeHttp {
         SimNode n = r.node;
         sim.lock.lock();
         try {
-            if (!n.online || sim.faults.isNotStarted(n.ordinal)) {
+            if (sim.faults.isNotStarted(n.ordinal)) {
                 return plainError(503, "Raft HA not started yet");
             }
+            // in the restart window too: 200 with raftState NEW, then STARTING, and no leader (seen on 26.8.1)
             return json(200, clusterJson(n, presence));
         } finally {
             sim.lock.unlock();
@@ -516,7 +517,7 @@ final class NodeHttp {
         m.put("clusterName", sim.clusterName());
         m.put("localPeerId", n.peerId);
         if (v8) {
-            m.put("raftState", "RUNNING");
+            m.put("raftState", sim.raftState(n, now));
         }
         boolean isLeader = sim.isAliveLeader(n);
         m.put("isLeader", isLeader);
@@ -1153,7 +1154,7 @@ final class NodeHttp {
             if (!create && !exists) {
                 return error(r, 400, "Cannot execute command", "java.lang.IllegalArgumentException", null);
             }
-            return new Planned(create ? RaftEntry.Kind.CREATE_DATABASE : RaftEntry.Kind.DROP_DATABASE, name, null, 0, null, null,
+            return new Planned(create ? RaftEntry.Kind.CREATE_DATABASE : RaftEntry.Kind.DROP_DATABASE, name, null, 0, null, null, 0,
                     () -> result(200, "ok"));
         };
         Resp res = leaderWrite(n, r.inc, r, prep);
@@ -1194,7 +1195,7 @@ final class NodeHttp {
     }
 
     record Planned(RaftEntry.Kind kind, String db, String type, int bucket, String rid, Map<String, Object> fields,
-                   java.util.function.Supplier<Resp> onCommit) {
+                   long pageVersion, java.util.function.Supplier<Resp> onCommit) {
     }
 
     interface Remote {
@@ -1267,7 +1268,7 @@ final class NodeHttp {
                 return resp;
             }
             Planned pl = (Planned) p;
-            RaftEntry e = sim.append(pl.kind(), pl.db(), pl.type(), pl.bucket(), pl.rid(), pl.fields());
+            RaftEntry e = sim.append(pl.kind(), pl.db(), pl.type(), pl.bucket(), pl.rid(), pl.fields(), pl.pageVersion());
             while (true) {
                 int idx = (int) e.index();
                 if (sim.raftLog.size() < idx || sim.raftLog.get(idx - 1) != e) {
@@ -1384,6 +1385,17 @@ final class NodeHttp {
             return read(r, db, select, limit);
         }
         final long lim = limit;
+        sim.lock.lock();
+        try {
+            if (!alive(r)) {
+                return null;
+            }
+            if (sim.inRestartWindow(n)) {
+                return localCommit(r, db, stmt, lim);
+            }
+        } finally {
+            sim.lock.unlock();
+        }
         Prepare prep;
         if (stmt instanceof SimSql.CreateType ct) {
             prep = ln -> prepareCreateType(r, ln, db, ct, lim);
@@ -1392,6 +1404,31 @@ final class NodeHttp {
             prep = ln -> prepareInsert(r, ln, db, ins, lim);
         }
         return writeViaLeader(r, prep);
+    }
+
+    /**
+     * A write in the node's restart window, before its HA plugin has wrapped the database: run on the local database and
+     * answered 200 as on 26.8.1, replicated never (lock held).
+     */
+    private Resp localCommit(Req r, String db, SimSql.Stmt stmt, long limit) {
+        SimNode n = r.node;
+        SimDb d = n.dbs.get(db);
+        if (d == null) {
+            return error(r, 500, "Internal error", DATABASE_OPERATION, null);
+        }
+        if (stmt instanceof SimSql.CreateType ct) {
+            if (d.types.containsKey(ct.type())) {
+                return ct.ifNotExists() ? ok(r, n, List.of(), limit) : error(r, 500, "Cannot execute command", COMMAND_EXECUTION, null);
+            }
+            d.types.put(ct.type(), new SimDb.SimType(ct.type(), d.types.size() + 1));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("operation", "create document type");
+            row.put("typeName", ct.type());
+            return ok(r, n, List.of(row), limit);
+        }
+        SimSql.Insert ins = (SimSql.Insert) stmt;
+        Map<String, Object> row = sim.localInsert(n, d, ins.type(), ins.values());
+        return row == null ? error(r, 500, "Cannot execute command", COMMAND_EXECUTION, null) : ok(r, n, List.of(row), limit);
     }
 
     private Object prepareCreateType(Req r, SimNode ln, String db, SimSql.CreateType ct, long limit) {
@@ -1415,7 +1452,7 @@ final class NodeHttp {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("operation", "create document type");
         row.put("typeName", ct.type());
-        return new Planned(RaftEntry.Kind.CREATE_TYPE, db, ct.type(), bucket, null, null, () -> ok(r, ln, List.of(row), limit));
+        return new Planned(RaftEntry.Kind.CREATE_TYPE, db, ct.type(), bucket, null, null, 0, () -> ok(r, ln, List.of(row), limit));
     }
 
     private Object prepareInsert(Req r, SimNode ln, String db, SimSql.Insert ins, long limit) {
@@ -1446,6 +1483,7 @@ final class NodeHttp {
         row.put("@cat", "d");
         row.putAll(ins.values());
         return new Planned(RaftEntry.Kind.INSERT, db, ins.type(), bucket, rid, new LinkedHashMap<>(ins.values()),
+                sim.projectedPageVersion(ln, db, ins.type()),
                 () -> ok(r, ln, List.of(row), limit));
     }
 

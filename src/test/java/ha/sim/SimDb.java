@@ -22,6 +22,11 @@ final class SimDb {
         final String name;
         final int bucket;
         long nextPos;
+        /**
+         * The version of the bucket's page: one more with every insert committed into it, replicated or (in the restart
+         * window) local only. A replicated insert carries the version it expects (ArcadeDB's WAL page version).
+         */
+        long version;
         final List<Map<String, Object>> rows = new ArrayList<>();
 
         SimType(String name, int bucket) {
@@ -36,6 +41,7 @@ final class SimDb {
         for (SimType t : types.values()) {
             SimType ct = new SimType(t.name, t.bucket);
             ct.nextPos = t.nextPos;
+            ct.version = t.version;
             for (Map<String, Object> row : t.rows) {
                 ct.rows.add(new LinkedHashMap<>(row));
             }

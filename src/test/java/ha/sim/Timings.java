@@ -22,14 +22,17 @@ import java.util.Objects;
  * @param failoverDetection    followers keep naming a dead leader this long before electing another (real: about 7 s)
  * @param joinDelay            a new node of 26.8.1+ asks to join this long after it is up (and retries at this pace)
  * @param snapshotInstallDelay a follower's snapshot install (download plus swap) takes this long
+ * @param haStartDelay         the restart window: every start of a node answers HTTP this long before its HA plugin has
+ *                             started and the server is ONLINE (real 26.8.1, 2 busy cores: 3.7 to 7.8 s from "HTTP Server
+ *                             started" to "Raft HA plugin started successfully" over 5 restarts)
  */
 public record Timings(Duration electionDelay, Duration transferDelay, Duration leaderNullWindow, Duration unknownWindow,
                       Duration replicationDelay, Duration statusTick, Duration failoverDetection, Duration joinDelay,
-                      Duration snapshotInstallDelay) {
+                      Duration snapshotInstallDelay, Duration haStartDelay) {
 
     public Timings {
         for (Duration d : new Duration[] {electionDelay, transferDelay, leaderNullWindow, unknownWindow, replicationDelay,
-                statusTick, failoverDetection, joinDelay, snapshotInstallDelay}) {
+                statusTick, failoverDetection, joinDelay, snapshotInstallDelay, haStartDelay}) {
             Objects.requireNonNull(d, "timing");
             if (d.isNegative()) {
                 throw new IllegalArgumentException("negative timing: " + d);
@@ -40,21 +43,32 @@ public record Timings(Duration electionDelay, Duration transferDelay, Duration l
         }
     }
 
+    /** The first nine timings, with the restart window a fifth of the election delay. */
+    public Timings(Duration electionDelay, Duration transferDelay, Duration leaderNullWindow, Duration unknownWindow,
+                   Duration replicationDelay, Duration statusTick, Duration failoverDetection, Duration joinDelay,
+                   Duration snapshotInstallDelay) {
+        this(electionDelay, transferDelay, leaderNullWindow, unknownWindow, replicationDelay, statusTick, failoverDetection,
+                joinDelay, snapshotInstallDelay, electionDelay.dividedBy(5));
+    }
+
     /** The timings observed on a real 3-node cluster (arcadedb-local-processes.md). */
     public static Timings realistic() {
         return new Timings(Duration.ofSeconds(15), Duration.ofMillis(3500), Duration.ofMillis(100), Duration.ofSeconds(5),
-                Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(7), Duration.ofSeconds(5), Duration.ofSeconds(2));
+                Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(7), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                Duration.ofSeconds(5));
     }
 
     /** The same shape as {@link #realistic()}, about 20-50x faster, for tests. */
     public static Timings fast() {
         return new Timings(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(40), Duration.ofMillis(300),
-                Duration.ofMillis(30), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofMillis(200));
+                Duration.ofMillis(30), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofMillis(200),
+                Duration.ofMillis(60));
     }
 
-    /** Server start until the node is ONLINE (ready 204, cluster status answered): a fifth of the election delay. */
-    public Duration startupDelay() {
-        return electionDelay.dividedBy(5);
+    /** These timings with another restart window (tests that send requests into it want a longer one). */
+    public Timings withHaStartDelay(Duration window) {
+        return new Timings(electionDelay, transferDelay, leaderNullWindow, unknownWindow, replicationDelay, statusTick,
+                failoverDetection, joinDelay, snapshotInstallDelay, window);
     }
 
     /** {@code arcadedb.ha.peerUnreachableThreshold}: 10 s against a 7 s failover detection. */

@@ -41,6 +41,26 @@
  * values, so rows with a payload roll segments sooner. A wiped or restarted follower replays the leader's log unless
  * the leader purged an entry it needs; only then does it get a snapshot install: the §5.5 log lines,
  * snapshotInstallDelay, the last tenth of it answering 503 on every route (§1.3), then the leader's databases.</li>
+ * <li>The restart window (real 26.8.1, arcadedb-local-processes.md "The restart window"): every start of a node, the
+ * cold start of the whole cluster and a scale-up's new nodes included, answers HTTP {@link ha.sim.Timings#haStartDelay()}
+ * before its HA plugin has started (real servers start this way every time: databases, HTTP, then the plugins). In
+ * the window {@code /api/v1/health} answers 204, {@code /api/v1/ready} 503 "Server not started yet" (with or without
+ * readinessRequiresHA: the server is not ONLINE), {@code /api/v1/cluster} 200 with raftState NEW (STARTING in the second
+ * half), no leader and isLeader false, and a command on {@code /api/v1/command/{db}} runs on the node's own database:
+ * committed, answered 200 with its row, never replicated. Then the node logs "Raft cluster joined", "Re-wrapped database
+ * … with HA wrapper" and "Raft HA plugin started successfully" and is ONLINE; with readinessRequiresHA its
+ * {@code /api/v1/ready} answers "Node has not yet joined the Raft group" until it knows a leader. What the window's rows
+ * do afterwards follows ArcadeDB's page versions: every insert moves its bucket's page version, a replicated insert
+ * carries the version it expects, and a node applies it only onto that version. A follower whose page is ahead (it
+ * committed k rows in its window) takes the leader's next k inserts as already applied and silently lacks them: it
+ * keeps its window rows, nobody else has them, and its row count is the leader's (seen on 26.8.1 in 2 follower
+ * restarts, still diverged 85 s later; a third restarted follower's queries failed, see the deviations). A restarted leader that wins again writes on top of its window
+ * rows, so its followers' pages are behind: they log "WAL version gap on follower - state divergence detected,
+ * triggering snapshot resync …" and "Snapshot resync completed: reinstalled 1 database(s) from the leader; diverged
+ * state cleared" and take its copy, window rows included, losing what they had and it lacked (seen in 1 of 2 leader
+ * restarts; in the other another node won and the old leader diverged as a follower does). The sim-only setting
+ * {@code sim.haStartWindow=false} keeps the window's answers but makes a command wait for HA (and be replicated), as
+ * the simulator did before.</li>
  * <li>Row faults ({@link ha.sim.Faults}): a node can lose rows by marker (one node, or every node: lost cluster-wide),
  * hold a row twice (the copy with another rid), or hold a row nobody wrote ({@code inventRow}), for checker tests.</li>
  * </ul>
@@ -50,7 +70,7 @@
  * <li>Settings are cluster-wide and take effect at once ({@link ha.sim.ClusterSimulator#setSetting}).</li>
  * <li>Durations the reference gives in real seconds are scaled with the timings: quorumTimeout and
  * peerUnreachableThreshold = 10/7 x failoverDetection, forwardLeaderWaitTimeoutMs = 20/7 x, the never-appended
- * STALLED grace = 60/7 x, the add-peer retry budget = 90/7 x, startup (ONLINE) = electionDelay / 5. The security
+ * STALLED grace = 60/7 x, the add-peer retry budget = 90/7 x. The security
  * lockout (5 failures in 30 s lock the user for 30 s) is not scaled.</li>
  * <li>Every retryable write failure answers 503 (NeedRetryException / QuorumNotReachedException) on every version,
  * including writes during the short not-ready window of a fresh leader.</li>
@@ -69,8 +89,17 @@
  * <li>A snapshot install's "HA resync finished … snapshotIndex=" is the leader's last snapshot here; on 26.8.1 it was
  * the end of the purged log (firstLogIndex − 1).</li>
  * <li>Why the restarted leader wins is not modelled (the rule reproduces the outcome seen on 26.8.1, not Ratis'
- * timers), nor the acknowledged rows real servers lost after such re-elections (the "WAL version gap … snapshot
- * resync" of arcadedb-local-processes.md): the simulator never loses an acknowledged row unless a fault asks it to.</li>
+ * timers). Acknowledged rows are lost only through the restart window (above) or a fault.</li>
+ * <li>The restart window, simplified: one page version per bucket (a real bucket has many pages, and only the pages a
+ * window row went to diverge); the real restarted follower also lacked 2 or 3 of its own window rows (acknowledged
+ * around the moment its HA started, held by no node) and once answered a query with an error after logging "Possible
+ * corrupted record"; neither is modelled. raftState is NEW for the window's first half and STARTING for the second
+ * (real: NEW for about 2.4 s, STARTING for 1 to 2 s, and RUNNING without a leader a few hundred ms before the plugin had
+ * started). A resync after a WAL version gap is instant here (real: 0.1 to 0.3 s), and a leader that meets a gap
+ * applies the entry. 503 "Raft HA not started yet" (reference §2, read from the source) was never answered by a
+ * restarted 26.8.1 node (its first answer was already 200 with raftState NEW); the simulator answers it only under the
+ * notStarted fault. Only inserts were sent in the window on real servers; a CREATE TYPE there runs locally the same
+ * way, and {@code /api/v1/server} commands behave as after the window.</li>
  * <li>A follower read that asks to wait (linearizable, or a bookmark) waits for the index before it looks the database
  * up, so it can see a database whose creation it had not yet applied. On 26.8.1 a read of a database that does not
  * exist answers 500 at once; whether a follower waits for a pending creation first could not be observed (in 10 of 10

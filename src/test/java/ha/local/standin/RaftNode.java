@@ -50,6 +50,8 @@ final class RaftNode {
         double rttMs;
         double rttMaxMs;
         boolean replicating;
+        /** The follower met a WAL version gap: the next request reinstalls this leader's databases there. */
+        boolean resync;
     }
 
     /** A member of the Raft group: its id (host_raftPort) and Raft address (host:raftPort). */
@@ -114,6 +116,8 @@ final class RaftNode {
     private boolean transferring;
     private boolean catchingUp;
     private long catchUpStartNanos;
+    /** A replicated insert met a page behind the version it expects: applying waits for the leader's databases. */
+    private boolean resyncPending;
     private final long catchUpThreshold;
     private final long startedNanos = System.nanoTime();
 
@@ -145,7 +149,11 @@ final class RaftNode {
 
     // ---------------------------------------------------------------- lifecycle and storage
 
-    void start() throws IOException {
+    /**
+     * Opens the storage and applies what is committed: the databases as they are before the HA plugin starts (the
+     * restart window), when the stand-in already answers HTTP. {@link #start()} then joins the group.
+     */
+    void load() throws IOException {
         lock.lock();
         try {
             Files.createDirectories(dir);
@@ -164,13 +172,39 @@ final class RaftNode {
             }
             rebuildConfig();
             applyCommitted();
-            electionDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(electionMs) + randomTimeoutNanos();
             StandInServer.log("INFO", "RaftHAServer", "RaftHAServer configured: cluster='arcadedb', localPeer='%s', peers=%d",
                     self.id(), config.size());
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Starts elections and answers peers: the end of the restart window. */
+    void start() {
+        lock.lock();
+        try {
+            electionDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(electionMs) + randomTimeoutNanos();
+            StandInServer.log("INFO", "RaftHAServer", "Raft cluster joined: %d nodes %s", staticList.size(),
+                    staticList.stream().map(p -> (p.name() == null ? p.id() : p.name()) + " (" + p.httpAddress() + ")").toList());
+            for (String db : state.databaseNames()) {
+                StandInServer.log("INFO", "ArcadeDBServer", "Re-wrapped database '%s' with HA wrapper", db);
+            }
+        } finally {
+            lock.unlock();
+        }
         ticker.scheduleWithFixedDelay(this::tick, 20, 20, TimeUnit.MILLISECONDS);
+    }
+
+    /** A command in the restart window: committed on this node's own databases, never replicated. */
+    ArrayNode commitLocally(ObjectNode entry) {
+        lock.lock();
+        try {
+            ArrayNode rows = state.applyLocal(entry);
+            changed.signalAll();
+            return rows;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void loadStorage() throws IOException {
@@ -344,8 +378,17 @@ final class RaftNode {
     private void applyCommitted() {
         boolean any = false;
         while (applied < commit) {
+            ObjectNode entry = log.get(applied + 1);
+            String gap = role == Role.LEADER ? null : state.pageGap(entry);
+            if (gap != null) {
+                if (!resyncPending) {
+                    resyncPending = true;
+                    StandInServer.log("SEVERE", "ArcadeStateMachine", "WAL version gap on follower - state divergence detected, triggering "
+                            + "snapshot resync (db=%s, txId=%d): %s", entry.path("db").asText(), applied + 1, gap);
+                }
+                break;
+            }
             applied++;
-            ObjectNode entry = log.get(applied);
             results.put(applied, state.apply(entry));
             any = true;
         }
@@ -653,10 +696,12 @@ final class RaftNode {
                         return;
                     }
                     // the entries the follower needs next were purged: only a snapshot install can bring it back
-                    snapshot = f.nextIndex <= log.purgedIndex();
+                    snapshot = f.nextIndex <= log.purgedIndex() || f.resync;
                     request = Json.MAPPER.createObjectNode().put("term", term).put("leaderId", self.id())
                             .put("leaderName", name).put("leaderHttp", self.httpAddress()).put("leaderCommit", commit);
-                    if (snapshot) {
+                    if (f.resync) {
+                        resyncRequest(request);
+                    } else if (snapshot) {
                         snapshotRequest(request);
                     } else {
                         long prev = f.nextIndex - 1;
@@ -688,8 +733,13 @@ final class RaftNode {
                     double rtt = rttNanos / 1e6;
                     f.rttMs = f.rttMs == 0 ? rtt : f.rttMs * 0.8 + rtt * 0.2;
                     f.rttMaxMs = Math.max(f.rttMaxMs * 0.99, rtt);
+                    boolean wasResync = request.path("resync").asBoolean();
+                    f.resync = response.path("resync").asBoolean() && !wasResync;
                     if (response.path("success").asBoolean()) {
                         long match = response.path("matchIndex").asLong();
+                        if (wasResync) {
+                            f.matchIndex = match;   // the follower's log now starts after the reinstalled databases
+                        }
                         if (match > f.matchIndex) {
                             f.matchIndex = match;
                             changed.signalAll();
@@ -729,6 +779,19 @@ final class RaftNode {
         ArrayNode peers = request.putArray("members");
         members.forEach(m -> peers.add(Json.MAPPER.createObjectNode().put("id", m.id()).put("address", m.address())));
         request.set("databases", snapshotDatabases);
+    }
+
+    /** A follower's WAL version gap: this leader's databases as they are now, at its applied index (under lock). */
+    private void resyncRequest(ObjectNode request) {
+        List<Member> members = new ArrayList<>(config);
+        request.put("snapshot", true).put("resync", true).put("snapshotIndex", applied).put("snapshotTerm", termAtOrSnapshot(applied))
+                .put("firstLogIndex", log.purgedIndex() + 1);
+        ArrayNode peers = request.putArray("members");
+        members.forEach(m -> peers.add(Json.MAPPER.createObjectNode().put("id", m.id()).put("address", m.address())));
+        ObjectNode databases = state.dump();
+        databases.fieldNames().forEachRemaining(db ->
+                StandInServer.log("INFO", "SnapshotHttpHandler", "Serving database snapshot for '%s'...", db));
+        request.set("databases", databases);
     }
 
     private void advanceCommit() {
@@ -823,7 +886,9 @@ final class RaftNode {
                 StandInServer.log("INFO", "FollowerResyncProgressTracker", "HA resync finished (mode=catch-up, duration=%dms, result=ok): "
                         + "applied=%d", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - catchUpStartNanos), applied);
             }
-            return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index).put("lastIndex", lastIndex());
+            ObjectNode answer = Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index)
+                    .put("lastIndex", lastIndex());
+            return resyncPending ? answer.put("resync", true) : answer;
         } finally {
             lock.unlock();
         }
@@ -836,15 +901,18 @@ final class RaftNode {
     private ObjectNode installSnapshot(JsonNode req) {
         long index = req.path("snapshotIndex").asLong();
         long snapshotTerm = req.path("snapshotTerm").asLong();
-        if (index <= applied) {
+        boolean resync = req.path("resync").asBoolean();
+        if (index <= applied && !resync) {
             return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index).put("lastIndex", lastIndex());
         }
         String from = req.path("leaderHttp").asText();
-        StandInServer.log("INFO", "ArcadeStateMachine", "HA resync started (mode=snapshot, reason=leader snapshot install): "
-                + "firstLogIndex=%d, leader=%s", req.path("firstLogIndex").asLong(), from);
         JsonNode databases = req.path("databases");
-        databases.fieldNames().forEachRemaining(db ->
-                StandInServer.log("INFO", "DatabaseReconciler", "Installing snapshot for database '%s' from leader %s...", db, from));
+        if (!resync) {
+            StandInServer.log("INFO", "ArcadeStateMachine", "HA resync started (mode=snapshot, reason=leader snapshot install): "
+                    + "firstLogIndex=%d, leader=%s", req.path("firstLogIndex").asLong(), from);
+            databases.fieldNames().forEachRemaining(db ->
+                    StandInServer.log("INFO", "DatabaseReconciler", "Installing snapshot for database '%s' from leader %s...", db, from));
+        }
         saveSnapshot(index, databases);
         state.load(databases);
         results.clear();
@@ -863,7 +931,13 @@ final class RaftNode {
         commit = index;
         saveMeta();
         changed.signalAll();
-        StandInServer.log("INFO", "ArcadeStateMachine", "HA resync finished (mode=snapshot, result=ok): snapshotIndex=%d", index);
+        if (resync) {
+            resyncPending = false;
+            StandInServer.log("INFO", "ArcadeStateMachine", "Snapshot resync completed: reinstalled %d database(s) from the leader; "
+                    + "diverged state cleared", databases.size());
+        } else {
+            StandInServer.log("INFO", "ArcadeStateMachine", "HA resync finished (mode=snapshot, result=ok): snapshotIndex=%d", index);
+        }
         return Json.MAPPER.createObjectNode().put("term", term).put("success", true).put("matchIndex", index).put("lastIndex", lastIndex());
     }
 
@@ -1030,6 +1104,9 @@ final class RaftNode {
             }
             Long index = requestId == null ? null : requestIndex.get(requestId);
             if (index == null) {
+                if ("insert".equals(entry.path("op").asText())) {
+                    entry.put("pv", projectedPageVersion(entry.path("db").asText(), entry.path("type").asText()));
+                }
                 entry.put("i", lastIndex() + 1).put("t", term);
                 if (requestId != null) {
                     entry.put("req", requestId);
@@ -1056,6 +1133,19 @@ final class RaftNode {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The page version of db.type once this leader has applied its log: what a new insert into it expects (under lock). */
+    private long projectedPageVersion(String db, String type) {
+        long version = state.pageVersion(db, type);
+        for (long i = applied + 1; i <= lastIndex(); i++) {
+            ObjectNode e = log.get(i);
+            if ("insert".equals(e.path("op").asText()) && db.equals(e.path("db").asText()) && type.equals(e.path("type").asText())
+                    && e.has("pv") && e.path("pv").asLong() >= version) {
+                version = e.path("pv").asLong() + 1;
+            }
+        }
+        return version;
     }
 
     private static ApiError retry(String exception, String detail) {
@@ -1184,12 +1274,12 @@ final class RaftNode {
     }
 
     /** GET /api/v1/cluster as ArcadeDB 26.8.1 answers it; peers[] is this node's own server list. */
-    ObjectNode clusterStatus() {
+    ObjectNode clusterStatus(String raftState) {
         lock.lock();
         try {
             long now = System.nanoTime();
             ObjectNode out = Json.MAPPER.createObjectNode();
-            out.put("implementation", "raft").put("clusterName", "arcadedb").put("localPeerId", self.id()).put("raftState", "RUNNING")
+            out.put("implementation", "raft").put("clusterName", "arcadedb").put("localPeerId", self.id()).put("raftState", raftState)
                     .put("isLeader", role == Role.LEADER).put("leaderReady", role == Role.LEADER && commit >= readyIndex)
                     .put("leaderId", leaderId);
             out.put("leaderHttpAddress", leaderHttp);
@@ -1248,7 +1338,7 @@ final class RaftNode {
             if (leaderId == null) {
                 return "Node has not yet joined the Raft group";
             }
-            if (!inConfig(self.id())) {
+            if (!inConfig(self.id()) || resyncPending) {
                 return "Node is not yet in the Raft configuration or has not caught up";
             }
             if (role == Role.LEADER) {

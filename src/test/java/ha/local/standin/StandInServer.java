@@ -35,9 +35,20 @@ import java.util.concurrent.Executors;
  * it serves the HTTP API the suite uses (reference: arcadedb-ha-api.md, 26.8.1 shapes) and coordinates
  * with the other stand-ins over HTTP on their Raft ports (see {@link RaftNode}).
  *
+ * <p>It starts as ArcadeDB 26.8.1 does: databases, then HTTP, then the HA plugin, {@code standin.haStartDelayMs}
+ * (default 300; real servers: 3.7 to 7.8 s) later. In that restart window {@code /api/v1/ready} answers 503 "Server
+ * not started yet", {@code /api/v1/cluster} 200 with raftState NEW (STARTING in the second half) and no leader, and a
+ * write on {@code /api/v1/command} is committed on the local databases only and answered 200. Inserts carry their
+ * type's page version: a follower ahead of it (it committed rows in its window) silently skips the leader's rows, one
+ * behind it logs "WAL version gap … triggering snapshot resync" and reinstalls the leader's databases
+ * (arcadedb-local-processes.md "The restart window"; the simulator's package documentation has the details).
+ * Deviations: window rows get rids of bucket 9, and they are not kept across a further restart (the stand-in rebuilds
+ * its databases from its snapshot and log).
+ *
  * <p>Test knobs (settings like any other): {@code standin.failAtStartup=<server names>} makes those
  * nodes exit with an error at startup; {@code standin.electionTimeoutMs}, {@code standin.heartbeatMs},
- * {@code standin.statusGraceMs} tune the timings.
+ * {@code standin.statusGraceMs}, {@code standin.haStartDelayMs} tune the timings; {@code standin.haStartWindow=false}
+ * makes a write in the window wait for the HA plugin instead.
  */
 public final class StandInServer {
     public static final String VERSION = "26.8.1 (build stand-in)";
@@ -54,6 +65,11 @@ public final class StandInServer {
     private final long readinessMaxLag;
     private final long forwardWaitMs;
     private final ClusterVerify verify;
+    private final long haStartDelayMs = Settings.millis("standin.haStartDelayMs", 300);
+    private final boolean localCommitsInWindow = Boolean.parseBoolean(Settings.get("standin.haStartWindow", "true"));
+    private final long startedNanos = System.nanoTime();
+    /** The HA plugin has started: the end of the restart window. */
+    private volatile boolean haStarted;
 
     private StandInServer(String name, RaftNode raft, String salt, String passwordHash) {
         this.name = name;
@@ -110,20 +126,25 @@ public final class StandInServer {
         StandInServer server = new StandInServer(name, raft, user[0], user[1]);
         ServerSocket https = new ServerSocket();
         https.bind(new InetSocketAddress(host, httpsPort));
+        raft.load();
+        HttpServer api = bind(host, httpPort, "HTTP");
+        api.createContext("/", server::apiRoute);
+        api.setExecutor(Executors.newCachedThreadPool());
+        api.start();
+        log("INFO", "HttpServer", "- HTTP Server started (host=%s port=%d httpsPort=%d)", host, httpPort, httpsPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log("INFO", "ArcadeDBServer", "ArcadeDB Server is shutting down");
+            api.stop(0);
+        }));
+        Thread.sleep(server.haStartDelayMs);   // the restart window: HTTP answers, the HA plugin has not started
+        // the Raft listener comes with the plugin, as ArcadeDB's gRPC server does
         HttpServer peers = bind(host, raftPort, "Raft");
         peers.createContext("/raft/", server::peerRoute);
         peers.setExecutor(Executors.newCachedThreadPool());
         raft.start();
         peers.start();
-        HttpServer api = bind(host, httpPort, "HTTP");
-        api.createContext("/", server::apiRoute);
-        api.setExecutor(Executors.newCachedThreadPool());
-        api.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log("INFO", "ArcadeDBServer", "ArcadeDB Server is shutting down");
-            api.stop(0);
-            peers.stop(0);
-        }));
+        server.haStarted = true;
+        log("INFO", "RaftHAPlugin", "Raft HA plugin started successfully");
         log("INFO", "ArcadeDBServer", "ArcadeDB Server started in '%s' mode (stand-in, pid %d)",
                 Settings.get("arcadedb.server.mode", "development"), ProcessHandle.current().pid());
     }
@@ -280,11 +301,12 @@ public final class StandInServer {
             return new Answer(204, null);
         }
         if (path.equals("/api/v1/ready")) {
-            String why = readinessRequiresHA ? raft.haReadiness(readinessMaxLag) : null;
+            String why = !haStarted ? "Server not started yet" : readinessRequiresHA ? raft.haReadiness(readinessMaxLag) : null;
             return why == null ? new Answer(204, null) : new Answer(503, why);
         }
         if (path.equals("/api/v1/cluster")) {
-            return Answer.json(200, raft.clusterStatus());
+            boolean firstHalf = System.nanoTime() - startedNanos < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(haStartDelayMs) / 2;
+            return Answer.json(200, raft.clusterStatus(haStarted ? "RUNNING" : firstHalf ? "NEW" : "STARTING"));
         }
         if (path.equals("/api/v1/cluster/leader")) {
             return transfer(ex, body);
@@ -365,8 +387,13 @@ public final class StandInServer {
                     "Query '" + body.path("command").asText() + "' is not idempotent");
         }
         ArrayNode rows;
+        if (statement.write() && !haStarted && !localCommitsInWindow) {
+            awaitHaStarted();
+        }
         if (!statement.write()) {
             rows = statement.rows();
+        } else if (!haStarted) {
+            rows = raft.commitLocally(statement.entry());
         } else if (raft.isLeader()) {
             rows = raft.submit(statement.entry(), ex.getRequestHeaders().getFirst("X-Request-Id"));
         } else {
@@ -376,6 +403,12 @@ public final class StandInServer {
         out.set("result", rows);
         out.put("limit", -1).put("returned", rows.size()).put("truncated", false);
         return Answer.json(200, out);
+    }
+
+    private void awaitHaStarted() throws InterruptedException {
+        while (!haStarted) {
+            Thread.sleep(10);   // the window ends once, a few hundred ms after the start: no condition to signal
+        }
     }
 
     /**
