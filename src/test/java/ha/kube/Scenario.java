@@ -7,6 +7,7 @@ import ha.PhaseResult;
 import ha.PhaseRunner;
 import ha.ReportOptions;
 import ha.Target;
+import ha.WriteVia;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,13 @@ public final class Scenario {
 
     /** Against an open target, which stays open (tests that count port-forwards across runs share one). */
     public static List<PhaseResult> run(Target target, Path reports, Duration timeout, String runId, Phase... phases) {
+        return run(target, reports, timeout, runId, WriteVia.SERVICE, phases);
+    }
+
+    /** As {@link #run(Target, Path, Duration, String, Phase...)} with the background writes sent as {@code via} says. */
+    public static List<PhaseResult> run(Target target, Path reports, Duration timeout, String runId, WriteVia via, Phase... phases) {
         CommonOptions options = new CommonOptions();
+        options.writeVia = via;
         options.reports.runId = runId;
         options.timeout = timeout;
         options.reports.reportDir = reports;

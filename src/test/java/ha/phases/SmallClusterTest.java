@@ -36,7 +36,7 @@ class SmallClusterTest {
                 });
     }
 
-    record Named(String name, List<String> ran) implements Phase {
+    record Named(String name, int minimumNodes, List<String> ran) implements Phase {
         public String summary() {
             return name;
         }
@@ -50,14 +50,23 @@ class SmallClusterTest {
     void phasesThatNeedAMajorityOrAFollowerAreSkippedOnTooFewNodes() {
         List<String> ran = new ArrayList<>();
         List<PhaseResult> results = Scenario.run(ofSize(2), tmp, Duration.ofSeconds(5), "small",
-                new Named("read", ran), new Named("transfer", ran), new Named("failover", ran));
+                new Named("read", 1, ran), new Named("transfer", 2, ran), new Named("failover", 3, ran));
         assertEquals(List.of("read", "transfer"), ran);
         assertEquals(PhaseResult.Status.skipped, results.get(2).status());
         assertEquals("needs at least 3 nodes to keep a Raft majority while one is down; the cluster has 2", results.get(2).message());
 
         ran.clear();
-        List<PhaseResult> one = Scenario.run(ofSize(1), tmp, Duration.ofSeconds(5), "one", new Named("transfer", ran));
+        List<PhaseResult> one = Scenario.run(ofSize(1), tmp, Duration.ofSeconds(5), "one", new Named("transfer", 2, ran));
         assertEquals(List.of(), ran);
         assertEquals("needs at least 2 nodes (a leader and a follower); the cluster has 1", one.get(0).message());
+    }
+
+    /** Each phase asks for what its scenario needs: a follower, or a majority that survives its fault. */
+    @Test
+    void everyPhaseDeclaresTheNodesItNeeds() {
+        java.util.Map<String, Integer> needs = new java.util.LinkedHashMap<>();
+        new ha.scripts.ArcadedbHa().allPhases().forEach(p -> needs.put(p.name(), p.minimumNodes()));
+        assertEquals("{rollout=1, health=1, quorum=1, write=1, read=1, replica-health=2, transfer=2, scale-up=3, "
+                + "snapshot-recovery=3, failover=3, rolling-restart=3}", needs.toString());
     }
 }
