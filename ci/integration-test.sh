@@ -51,7 +51,7 @@ SUITE_FLAGS=" --fail-fast --no-fail-fast --list -v --verbose --keep-scaled --all
 SUITE_VALUE_OPTIONS=" --phases --from --scale-to --chart --timeout --database --collect --work-dir --arcadedb-home "
 SUITE_VALUE_OPTIONS+=" --arcadedb-version --server-java --base-port --server-setting --write-via --max-unavailable "
 # hidden test hooks of the driver, passed on too
-SUITE_VALUE_OPTIONS+=" --server-main-class --server-jvm-option "
+SUITE_VALUE_OPTIONS+=" --server-main-class --server-jvm-option --readiness-period "
 
 kind_mode=false install=false keep=false
 cluster=arcadedb-ha release=test-arcadedb namespace=default nodes="" image_tag="" pull_policy=IfNotPresent

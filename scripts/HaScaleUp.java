@@ -67,6 +67,16 @@ public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
         return this;
     }
 
+    /** The size this phase grows the cluster to (--scale-to, or the deprecated --to). */
+    public int scaleTo() {
+        return to;
+    }
+
+    /** Whether the cluster stays at {@link #scaleTo()} afterwards. */
+    public boolean keepsScaled() {
+        return keep;
+    }
+
     public HaScaleUp keep(boolean keepScaled) {
         this.keep = keepScaled;
         return this;

@@ -80,7 +80,8 @@ class HelpTest {
         }
         HaScaleUp scaleUp = new HaScaleUp();
         new CommandLine(scaleUp).parseArgs("--to", "7", "--keep");
-        assertEquals("scale up to 7 nodes; the new peers join and hold the existing rows", scaleUp.summary());
+        assertEquals(7, scaleUp.scaleTo(), "--to still sets the size");
+        assertTrue(scaleUp.keepsScaled(), "--keep still keeps the cluster scaled");
         String warned = err.toString(StandardCharsets.UTF_8);
         assertTrue(warned.contains("warning: --to is deprecated; use --scale-to"), warned);
         assertTrue(warned.contains("warning: --keep is deprecated; use --keep-scaled"), warned);

@@ -30,9 +30,8 @@ class CleanupAndSecretsTest {
     @Test
     void interruptingARunClosesEveryPortForwardAndLeavesReports() throws Exception {
         try (KubeSim cluster = KubeSim.builder().start()) {
-            for (int i = 0; i < 3; i++) {
-                cluster.sim().faults().notStarted(i, true);   // quorum can never pass: the run waits
-            }
+            // node 2 names another leader: the pods are Ready, so the rollout passes, but quorum never can and the run waits
+            cluster.sim().faults().disagreeOnLeader(2, true);
             ProcessBuilder pb = Jbang.builder(Jbang.kubeEnv(cluster.kube().kubeconfig(), cluster.kube().fakeBin()), "arcadedb-ha",
                     "--timeout", "5m", "--report-dir", tmp.toString());
             pb.command(DefaultSigint.wrap(pb.command()));
