@@ -7,8 +7,6 @@
 package ha.scripts;
 
 import ha.Cli;
-import ha.ClusterOps;
-import ha.ClusterStatus;
 import ha.CommonOptions;
 import ha.Crash;
 import ha.DisruptivePhase;
@@ -18,10 +16,7 @@ import ha.Log;
 import ha.Node;
 import ha.PhaseContext;
 import ha.PhaseRunner;
-import ha.Rows;
 import ha.SnapshotSettings;
-import ha.Wait;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -73,11 +68,7 @@ public class HaSnapshotRecovery extends DisruptivePhase implements Callable<Inte
     protected void prepare(PhaseContext ctx, Node leader) {
         int rows = settings.rowsToPurge();
         Log.step("writing %d rows of %d characters through %s: %s", rows, SnapshotSettings.PAYLOAD_CHARS, leader, settings.describe(rows));
-        List<String> markers = new ArrayList<>();
-        for (int i = 1; i <= rows; i++) {
-            markers.add(String.format("%s-snap-%05d", ctx.runId(), i));
-        }
-        ctx.rows().insertAllAcknowledged(leader, markers, name(), SnapshotSettings.PAYLOAD_CHARS, ctx.timeout());
+        ctx.rows().insertAllAcknowledged(leader, ctx.markers("snap", rows), name(), SnapshotSettings.PAYLOAD_CHARS, ctx.timeout());
     }
 
     @Override
@@ -103,24 +94,13 @@ public class HaSnapshotRecovery extends DisruptivePhase implements Callable<Inte
         ctx.figure("replacement ready after", Log.seconds(wipe.sinceApplied()));
         Node leader = ctx.awaitLeader();
         if (ctx.cluster().version(ctx.timeout()).reportsReplicaStatus()) {
-            Wait.until("the leader " + leader + " to report " + follower + " HEALTHY", Wait.HTTP_POLL, ctx.timeout(),
-                    () -> ctx.cluster().followerHealth(leader), health -> {
-                        ClusterStatus.Peer peer = health.followers().get(follower);
-                        return peer != null && ClusterOps.healthy(peer);
-                    });
+            ctx.cluster().awaitFollowerHealthy(leader, follower, ctx.timeout());
         }
-        Rows rows = ctx.rows();
-        Set<String> leaderRows = rows.markers(leader);
-        Wait.until(follower + " to hold exactly the leader's " + leaderRows.size() + " rows", Wait.HTTP_POLL, ctx.timeout(),
-                () -> new Rows.Holding(follower, leaderRows, rows.markers(follower)), h -> h.complete() && h.seen().size() == leaderRows.size());
+        ctx.rows().awaitSameRowsAs(leader, follower, ctx.timeout());
         ctx.figure("snapshot install", SnapshotSettings.assertInstalled(ctx.target().logs(follower, false), follower));
-        List<String> after = new ArrayList<>();
-        for (int i = 1; i <= ROWS_AFTER_RETURN; i++) {
-            after.add(String.format("%s-after-return-%02d", ctx.runId(), i));
-        }
-        rows.insertAllAcknowledged(leader, after, name(), ctx.timeout());
-        Wait.until(follower + " to receive the " + ROWS_AFTER_RETURN + " rows written after it came back", Wait.HTTP_POLL,
-                ctx.timeout(), () -> new Rows.Holding(follower, Set.copyOf(after), rows.markers(follower)), Rows.Holding::complete);
+        List<String> after = ctx.markers("after-return", ROWS_AFTER_RETURN);
+        ctx.rows().insertAllAcknowledged(leader, after, name(), ctx.timeout());
+        ctx.rows().awaitOn(follower, Set.copyOf(after), "the " + ROWS_AFTER_RETURN + " rows written after it came back", ctx.timeout());
     }
 
     @Override

@@ -227,6 +227,15 @@ public final class ClusterOps {
     }
 
     /** HEALTHY, and not above the replication-lag warning threshold. */
+    /** Waits for the leader to report {@code follower} HEALTHY and not lagging. */
+    public FollowerHealth awaitFollowerHealthy(Node leader, Node follower, Duration timeout) {
+        return Wait.until("the leader " + leader + " to report " + follower + " HEALTHY", Wait.HTTP_POLL, timeout,
+                () -> followerHealth(leader), health -> {
+                    ClusterStatus.Peer peer = health.followers().get(follower);
+                    return peer != null && healthy(peer);
+                });
+    }
+
     public static boolean healthy(ClusterStatus.Peer peer) {
         return "HEALTHY".equals(peer.replicaStatus()) && !Boolean.TRUE.equals(peer.lagging());
     }

@@ -60,6 +60,15 @@ public final class PhaseContext {
         return run.runId();
     }
 
+    /** {@code count} row markers of this run, {@code <run id>-<label>-00001} and on. */
+    public java.util.List<String> markers(String label, int count) {
+        java.util.List<String> markers = new java.util.ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            markers.add(String.format("%s-%s-%05d", runId(), label, i));
+        }
+        return markers;
+    }
+
     /** What earlier phases of this run handed on (empty when a phase runs alone). */
     public RunState state() {
         return run.state();

@@ -179,6 +179,19 @@ public final class Rows {
     }
 
     /** Waits until every node holds every expected marker (reads run locally on each node). */
+    /** Waits until {@code node} holds exactly the rows {@code leader} holds now; returns how many. */
+    public int awaitSameRowsAs(Node leader, Node node, Duration timeout) {
+        Set<String> leaderRows = markers(leader);
+        Wait.until(node + " to hold exactly the leader's " + leaderRows.size() + " rows", Wait.HTTP_POLL, timeout,
+                () -> new Holding(node, leaderRows, markers(node)), h -> h.complete() && h.seen().size() == leaderRows.size());
+        return leaderRows.size();
+    }
+
+    /** Waits until {@code node} holds every row of {@code expected}, named {@code what} in the failure. */
+    public void awaitOn(Node node, Set<String> expected, String what, Duration timeout) {
+        Wait.until(node + " to receive " + what, Wait.HTTP_POLL, timeout, () -> new Holding(node, expected, markers(node)), Holding::complete);
+    }
+
     public void awaitOnEveryNode(Set<String> expected, Duration timeout) {
         for (Node node : target.nodes()) {
             Wait.until(node + " to hold the " + expected.size() + " expected row" + (expected.size() == 1 ? "" : "s"),

@@ -159,12 +159,12 @@ class DisruptivePhasesTest {
     void snapshotRecoveryFailsWhenTheRecoveredFollowerStopsReceivingRows() {
         try (KubeSim cluster = lowSnapshotThreshold().start()) {
             for (int i = 1; i <= 5; i++) {
-                cluster.sim().faults().loseRow(2, String.format("gone-run-after-return-%02d", i));   // they never reach node 2
+                cluster.sim().faults().loseRow(2, String.format("gone-run-after-return-%05d", i));   // they never reach node 2
             }
             PhaseResult r = Scenario.run(cluster, reports, SHORT, "gone-run", new HaSnapshotRecovery()).get(0);
             assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "waiting for test-arcadedb-2 to receive the 5 rows written after it came back; last seen: "
-                    + "test-arcadedb-2 holds 0 of the 5 expected rows", "missing (first 10 of 5): ", "-after-return-01");
+                    + "test-arcadedb-2 holds 0 of the 5 expected rows", "missing (first 10 of 5): ", "-after-return-00001");
         }
     }
 
