@@ -88,6 +88,17 @@ class RealServersRunTest {
         System.out.println(run.stdout());
         assertEquals(List.of(), ha.local.Leftovers.processesUsing(work), "no server process may outlive the run");
         assertFalse(run.all().contains(PASSWORD), "the root password is never printed");
+        // the reports (with the diagnostics of a failed phase: server logs, every node's view) outlive the temporary folder
+        Path kept = Path.of(System.getProperty("ha.projectRoot", ".")).resolve("target").resolve("real-server-runs").resolve(name);
+        if (Files.exists(kept)) {
+            try (java.util.stream.Stream<Path> old = Files.walk(kept)) {
+                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        ha.e2e.TestFiles.copyTree(report, kept, p -> true);
+        System.out.println("reports of the " + name + " run kept in " + kept);
         JsonNode summary = Json.read(Files.readString(report.resolve("report.json")));
         Map<String, JsonNode> phases = new LinkedHashMap<>();
         summary.path("phases").forEach(p -> phases.put(p.path("name").asText(), p));
