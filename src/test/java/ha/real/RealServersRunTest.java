@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,8 +93,8 @@ class RealServersRunTest {
         // the reports (with the diagnostics of a failed phase: server logs, every node's view) outlive the temporary folder
         Path kept = Path.of(System.getProperty("ha.projectRoot", ".")).resolve("target").resolve("real-server-runs").resolve(name);
         if (Files.exists(kept)) {
-            try (java.util.stream.Stream<Path> old = Files.walk(kept)) {
-                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            try (Stream<Path> old = Files.walk(kept)) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
