@@ -102,6 +102,7 @@ public class ArcadedbHa implements Callable<Integer> {
             phases.forEach(p -> System.out.printf("%-" + width + "s  %s%n", p.name(), p.summary()));
             return Cli.PASSED;
         }
+        phases.stream().filter(HaScaleUp.class::isInstance).map(HaScaleUp.class::cast).forEach(p -> p.checkGrows(common));
         return new PhaseRunner(common, failFast).run(phases);
     }
 
