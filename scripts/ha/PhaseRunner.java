@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -50,38 +51,47 @@ public final class PhaseRunner {
     private int run(List<Phase> phases, Path dir, RunLock lock, long start) {
         RunReport.replaceEarlier(dir);
         RunReport report = new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
-        Target target;
-        try {
-            target = Targets.open(options);
-        } catch (UsageException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            report.couldNotStart("could not use the cluster: " + e.getMessage());
-            Log.info("reports: %s", report.dir().resolve("summary.txt"));
-            throw e;
-        }
-        report.target(target.describe());
-        report.write();
         AtomicBoolean finished = new AtomicBoolean();
+        AtomicReference<Target> opened = new AtomicReference<>();
         Thread onInterrupt = new Thread(() -> {
+            Target target = opened.get();
             if (!finished.get()) {
-                interrupted(report, start);
+                interrupted(report, start, target != null);
             }
-            report.write();
-            target.close();
+            if (target != null) {
+                report.write();
+                target.close();
+            }
             report.write();
             lock.close();
         }, "ha-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            List<PhaseResult> results = run(target, phases, report);
-            printSummary(results, Duration.ofNanos(System.nanoTime() - start));
-            Log.info("reports: %s", report.dir().resolve("summary.txt"));
-            return results.stream().anyMatch(PhaseResult::failed) ? Cli.FAILED : Cli.PASSED;
+            Target target;
+            try {
+                target = Targets.open(options);
+            } catch (UsageException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                report.couldNotStart("could not use the cluster: " + e.getMessage());
+                Log.info("reports: %s", report.dir().resolve("summary.txt"));
+                throw e;
+            }
+            opened.set(target);
+            report.target(target.describe());
+            report.write();
+            try {
+                List<PhaseResult> results = run(target, phases, report);
+                printSummary(results, Duration.ofNanos(System.nanoTime() - start));
+                Log.info("reports: %s", report.dir().resolve("summary.txt"));
+                return results.stream().anyMatch(PhaseResult::failed) ? Cli.FAILED : Cli.PASSED;
+            } finally {
+                finished.set(true);
+                target.close();
+                report.write();
+            }
         } finally {
             finished.set(true);
-            target.close();
-            report.write();
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
@@ -97,9 +107,16 @@ public final class PhaseRunner {
     private volatile Running running;
 
     /** Ctrl-C or a signal: says what was interrupted, and records it (the running phase as interrupted). */
-    private void interrupted(RunReport report, long runStart) {
+    private void interrupted(RunReport report, long runStart, boolean targetOpen) {
         Running now = running;
         Duration run = Duration.ofNanos(System.nanoTime() - runStart);
+        if (!targetOpen) {
+            Log.error("interrupted: the suite was stopped (Ctrl-C or a signal) after %s, while it was %s; no phase ran",
+                    Log.seconds(run), options.target == CommonOptions.TargetKind.local ? "starting the servers" : "connecting to the cluster");
+            report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) before the first phase, while "
+                    + (options.target == CommonOptions.TargetKind.local ? "starting the servers" : "connecting to the cluster"));
+            return;
+        }
         if (now == null) {
             Log.error("interrupted: the suite was stopped (Ctrl-C or a signal) after %s, between phases; stopping and writing the reports",
                     Log.seconds(run));
