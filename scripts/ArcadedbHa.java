@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
             "  rolling-restart",
             "",
             "Exit code: 0 every selected phase passed, 1 a phase failed or the cluster",
-            "could not be used, 2 bad usage."})
+            "could not be used, 2 bad usage (before any server starts), 130 Ctrl-C",
+            "(the running phase is recorded as interrupted)."})
 public class ArcadedbHa implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
@@ -102,6 +103,7 @@ public class ArcadedbHa implements Callable<Integer> {
             phases.forEach(p -> System.out.printf("%-" + width + "s  %s%n", p.name(), p.summary()));
             return Cli.PASSED;
         }
+        phases.stream().filter(HaScaleUp.class::isInstance).map(HaScaleUp.class::cast).forEach(p -> p.checkGrows(common));
         return new PhaseRunner(common, failFast).run(phases);
     }
 

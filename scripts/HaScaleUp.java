@@ -67,6 +67,17 @@ public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
         return this;
     }
 
+    /**
+     * With --target local the size is known before any server starts: a --scale-to that does not grow it is a usage
+     * error then (on Kubernetes the phase finds out from the release, before it changes anything).
+     */
+    public void checkGrows(CommonOptions options) {
+        if (options.target == CommonOptions.TargetKind.local && to <= options.local.nodes) {
+            throw new ha.UsageException("--scale-to " + to + " does not grow the cluster of --nodes " + options.local.nodes
+                    + "; scale-up needs a --scale-to larger than " + options.local.nodes);
+        }
+    }
+
     /** The size this phase grows the cluster to (--scale-to, or the deprecated --to). */
     public int scaleTo() {
         return to;
@@ -141,6 +152,7 @@ public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkGrows(common);
         return PhaseRunner.runAlone(common, this);
     }
 

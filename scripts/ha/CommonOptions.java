@@ -2,9 +2,13 @@ package ha;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every phase script and the driver share: where the cluster is and how long to wait. */
 public final class CommonOptions {
@@ -30,7 +34,7 @@ public final class CommonOptions {
     public Path chart;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
-            description = "How long any one wait of a phase may take, e.g. 90s, 2m (default: 2m).")
+            description = "How long any one wait of a phase may take, e.g. 90s, 2m; a bare number is seconds (default: 2m).")
     public Duration timeout = Duration.ofMinutes(2);
 
     @Option(names = "--database", paramLabel = "NAME", description = "Test database, created if absent (default: ${DEFAULT-VALUE}).")
@@ -51,6 +55,30 @@ public final class CommonOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Also print every poll that was not yet ready.")
     public boolean verbose;
+
+    /** The command these options belong to (null when they were not parsed from a command line). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * Refuses options the chosen target does not read, in one line: --context, --namespace, --release and --chart
+     * with --target local (they would be ignored in silence otherwise).
+     */
+    public void checkTargetOptions() {
+        if (target != TargetKind.local || command == null) {
+            return;
+        }
+        CommandLine.ParseResult parsed = command.commandLine() == null ? null : command.commandLine().getParseResult();
+        if (parsed == null) {
+            return;
+        }
+        List<String> given = parsed.matchedOptions().stream().map(CommandLine.Model.OptionSpec::longestName)
+                .filter(KUBERNETES_OPTIONS::contains).distinct().toList();
+        if (!given.isEmpty()) {
+            throw new UsageException(String.join(", ", given) + (given.size() == 1 ? " applies" : " apply")
+                    + " to --target kube only; drop " + (given.size() == 1 ? "it" : "them") + " with --target local");
+        }
+    }
 
     /** The chart: the option, else charts/arcadedb in the suite's folder ({@link ProjectRoot}). */
     public Path chart() {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,10 +109,11 @@ final class LocalNode {
             Files.createDirectories(dir);
             Files.createDirectories(data());
             if (Files.exists(log())) {
-                Files.move(log(), dir.resolve("server-" + incarnations + ".log"));
+                Files.move(log(), dir.resolve("server-" + incarnations + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new SuiteException("cannot prepare the folder " + dir + " of " + name + ": " + e.getMessage());
+            throw new SuiteException("cannot prepare the folder " + dir + " of " + name + ": " + e.getClass().getSimpleName()
+                    + " " + e.getMessage());
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(java.executable().toString());

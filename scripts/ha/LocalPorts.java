@@ -27,6 +27,21 @@ public record LocalPorts(int http, int https, int raft) {
         return "HTTP " + http + ", HTTPS " + https + ", Raft " + raft;
     }
 
+    /**
+     * Refuses a {@code --base-port} whose {@code nodes} nodes would not all fit in 1-65535, before anything is written
+     * (the ports are allocated later, node by node).
+     */
+    public static void checkRange(Integer basePort, int nodes) {
+        if (basePort == null) {
+            return;
+        }
+        int last = basePort + 3 * nodes - 1;
+        if (basePort < 1 || last > 65_535) {
+            throw new UsageException("--base-port " + basePort + " gives " + nodes + " node" + (nodes == 1 ? "" : "s") + " the ports "
+                    + basePort + "-" + last + ", outside 1-65535; choose a base port of at most " + (65_536 - 3 * nodes));
+        }
+    }
+
     /** The ports of node {@code ordinal}: fixed from {@code basePort}, else picked free. */
     public static LocalPorts allocate(Integer basePort, int ordinal, String nodeName) {
         if (basePort != null) {

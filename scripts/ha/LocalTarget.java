@@ -56,9 +56,12 @@ public final class LocalTarget implements Target {
     private final Map<Integer, ArcadeClient> clients = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReadinessProbes probes;
+    private final RunLock workLock;
     private volatile int size;
 
-    private LocalTarget(LocalOptions options, LocalJava java, LocalInstall install, Path workDir, String password, Path reportDir) {
+    private LocalTarget(LocalOptions options, LocalJava java, LocalInstall install, Path workDir, String password, Path reportDir,
+                        RunLock workLock) {
+        this.workLock = workLock;
         this.options = options;
         this.java = java;
         this.install = install;
@@ -91,19 +94,22 @@ public final class LocalTarget implements Target {
             throw new UsageException("--nodes " + options.nodes + " cannot keep a Raft majority when a node is lost (that needs 3 or more); "
                     + "pass --allow-small-cluster to run on " + options.nodes + " node" + (options.nodes == 1 ? "" : "s") + " anyway");
         }
+        String password = password(environment);
+        LocalPorts.checkRange(options.basePort, options.nodes);
         LocalInstall install = LocalInstall.resolve(options, environment, ProjectRoot.resolve(".tools", "arcadedb"));
         LocalJava java = LocalJava.find(options.serverJava, environment);
-        String password = password(environment);
         Path workDir = options.workDirOrDefault(runId);
+        RunLock lock = claim(workDir, runId);
+        LocalTarget target;
         try {
-            Files.createDirectories(workDir);
-        } catch (IOException e) {
-            throw new SuiteException("cannot create the work dir " + workDir + ": " + e.getMessage());
+            Path passwordFile = keepPassword(workDir, password);
+            Log.step("the root password of user root is in %s (readable by you only)%s", passwordFile,
+                    environment.getOrDefault(PASSWORD_OVERRIDE_ENV, "").isEmpty() ? "; it is random: set " + PASSWORD_OVERRIDE_ENV + " to choose it" : "");
+            target = new LocalTarget(options, java, install, workDir, password, reportDir, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        Path passwordFile = keepPassword(workDir, password);
-        Log.step("the root password of user root is in %s (readable by you only)%s", passwordFile,
-                environment.getOrDefault(PASSWORD_OVERRIDE_ENV, "").isEmpty() ? "; it is random: set " + PASSWORD_OVERRIDE_ENV + " to choose it" : "");
-        LocalTarget target = new LocalTarget(options, java, install, workDir, password, reportDir);
         try {
             target.launch(options.nodes);
         } catch (RuntimeException e) {
@@ -111,6 +117,30 @@ public final class LocalTarget implements Target {
             throw e;
         }
         return target;
+    }
+
+    /**
+     * Claims the work dir for this run ({@link RunLock}). A work dir that holds the server folders of an earlier run is
+     * refused with what to do: their data and logs belong to other servers (other ports, another Raft group).
+     */
+    private static RunLock claim(Path workDir, String runId) {
+        RunLock lock = RunLock.take(workDir, "--work-dir", runId);
+        List<String> left;
+        try (var entries = Files.list(workDir)) {
+            left = entries.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("arcadedb-"))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            lock.close();
+            throw new UsageException("--work-dir " + workDir + ": cannot list it (" + e.getMessage() + ")");
+        }
+        if (!left.isEmpty()) {
+            String earlier = lock.earlier();
+            lock.close();
+            throw new UsageException("--work-dir " + workDir + " holds the server folders of an earlier run ("
+                    + (earlier == null ? left.get(0) + (left.size() > 1 ? " and " + (left.size() - 1) + " more" : "") + "; it ended"
+                    : earlier + ", no longer running") + "); remove it (rm -rf " + workDir + ") or give this run another --work-dir or --run-id");
+        }
+        return lock;
     }
 
     /** The file in the work dir that keeps the root password (mode 0600), so a kept work dir can be logged into. */
@@ -131,7 +161,11 @@ public final class LocalTarget implements Target {
     private static String password(Map<String, String> environment) {
         String given = environment.get(PASSWORD_OVERRIDE_ENV);
         if (given != null && !given.isEmpty()) {
-            if (given.length() < 8 || given.length() > 256 || given.contains(":")) {
+            if (given.contains(":")) {
+                throw new UsageException(PASSWORD_OVERRIDE_ENV + " contains ':', which the root password cannot hold (Basic auth "
+                        + "splits user and password at the first ':'); choose one without ':'");
+            }
+            if (given.length() < 8 || given.length() > 256) {
                 throw new UsageException(PASSWORD_OVERRIDE_ENV + " must be 8 to 256 characters without ':' (ArcadeDB's rule for the root "
                         + "password and Basic auth); saw " + given.length() + " characters");
             }
@@ -601,6 +635,7 @@ public final class LocalTarget implements Target {
             Log.step("stopped %d server process%s; node logs in %s, data in %s", live.size(), live.size() == 1 ? "" : "es",
                     reportDir == null ? workDir : reportDir.resolve("node-logs"), workDir);
         }
+        workLock.close();
     }
 
     /** A node's HTTP API on loopback; a refused connection to a process that exited says so, with its log. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,49 +31,103 @@ public final class PhaseRunner {
     public int run(List<Phase> phases) {
         Log.setVerbose(options.verbose);
         long start = System.nanoTime();
+        options.checkTargetOptions();
         Path dir = options.reports.reportDir();
         boolean dirExisted = Files.isDirectory(dir);
-        RunReport report = new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
-        Target target;
+        RunLock lock = RunLock.take(dir, "--report-dir", runId());
         try {
-            target = Targets.open(options);
+            return run(phases, dir, lock, start);
         } catch (UsageException e) {
             if (!dirExisted) {
+                lock.closeAndForget();
                 RunReport.removeIfEmpty(dir);
             }
             throw e;
-        } catch (RuntimeException e) {
-            report.couldNotStart("could not use the cluster: " + e.getMessage());
-            Log.info("reports: %s", report.dir().resolve("summary.txt"));
-            throw e;
+        } finally {
+            lock.close();
         }
-        report.target(target.describe());
-        report.write();
+    }
+
+    private int run(List<Phase> phases, Path dir, RunLock lock, long start) {
+        RunReport.replaceEarlier(dir);
+        RunReport report = new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
         AtomicBoolean finished = new AtomicBoolean();
+        AtomicReference<Target> opened = new AtomicReference<>();
         Thread onInterrupt = new Thread(() -> {
+            Target target = opened.get();
             if (!finished.get()) {
-                report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) before it finished");
+                interrupted(report, start, target != null);
+            }
+            if (target != null) {
+                report.write();
+                target.close();
             }
             report.write();
-            target.close();
-            report.write();
+            lock.close();
         }, "ha-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            List<PhaseResult> results = run(target, phases, report);
-            printSummary(results, Duration.ofNanos(System.nanoTime() - start));
-            Log.info("reports: %s", report.dir().resolve("summary.txt"));
-            return results.stream().anyMatch(PhaseResult::failed) ? Cli.FAILED : Cli.PASSED;
+            Target target;
+            try {
+                target = Targets.open(options);
+            } catch (UsageException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                report.couldNotStart("could not use the cluster: " + e.getMessage());
+                Log.info("reports: %s", report.dir().resolve("summary.txt"));
+                throw e;
+            }
+            opened.set(target);
+            report.target(target.describe());
+            report.write();
+            try {
+                List<PhaseResult> results = run(target, phases, report);
+                printSummary(results, Duration.ofNanos(System.nanoTime() - start));
+                Log.info("reports: %s", report.dir().resolve("summary.txt"));
+                return results.stream().anyMatch(PhaseResult::failed) ? Cli.FAILED : Cli.PASSED;
+            } finally {
+                finished.set(true);
+                target.close();
+                report.write();
+            }
         } finally {
             finished.set(true);
-            target.close();
-            report.write();
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running already
             }
         }
+    }
+
+    /** The phase running now ("[3/11] quorum" and when it started), null between phases. */
+    private record Running(String name, String head, long startNanos) {
+    }
+
+    private volatile Running running;
+
+    /** Ctrl-C or a signal: says what was interrupted, and records it (the running phase as interrupted). */
+    private void interrupted(RunReport report, long runStart, boolean targetOpen) {
+        Running now = running;
+        Duration run = Duration.ofNanos(System.nanoTime() - runStart);
+        if (!targetOpen) {
+            Log.error("interrupted: the suite was stopped (Ctrl-C or a signal) after %s, while it was %s; no phase ran",
+                    Log.seconds(run), options.target == CommonOptions.TargetKind.local ? "starting the servers" : "connecting to the cluster");
+            report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) before the first phase, while "
+                    + (options.target == CommonOptions.TargetKind.local ? "starting the servers" : "connecting to the cluster"));
+            return;
+        }
+        if (now == null) {
+            Log.error("interrupted: the suite was stopped (Ctrl-C or a signal) after %s, between phases; stopping and writing the reports",
+                    Log.seconds(run));
+            report.abort("interrupted: the suite was stopped (Ctrl-C or a signal) between phases");
+            return;
+        }
+        Duration phase = Duration.ofNanos(System.nanoTime() - now.startNanos());
+        Log.error("interrupted: phase %s %s was running for %s (the run for %s); the later phases are skipped, "
+                + "the servers stopped, the reports written", now.name(), now.head().substring(0, now.head().indexOf(']') + 1),
+                Log.seconds(phase), Log.seconds(run));
+        report.interrupted(now.name(), phase);
     }
 
     private RunReport newReport(List<Phase> phases) {
@@ -122,6 +177,7 @@ public final class PhaseRunner {
             Log.info("%s: %s", head, phase.summary());
             PhaseContext ctx = new PhaseContext(run, phase.name());
             long t0 = System.nanoTime();
+            running = new Running(phase.name(), head, t0);
             history.event(phase.name(), "phase-start", null, null);
             PhaseResult.Status status;
             String message;
@@ -141,6 +197,7 @@ public final class PhaseRunner {
                 message = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            running = null;
             history.event(phase.name(), "phase-end", null, status.name());
             message = Redactor.redact(message);
             PhaseResult result = new PhaseResult(phase.name(), status, took, message, Map.copyOf(ctx.figures()));
@@ -152,6 +209,7 @@ public final class PhaseRunner {
                     Log.info("%s FAILED (%s): %s", head, Log.seconds(took), message);
                     stop = failFast;
                 }
+                case interrupted -> Log.info("%s interrupted (%s)", head, Log.seconds(took));
             }
             if (status == PhaseResult.Status.failed && !collected && options.reports.collect != ReportOptions.Collect.never) {
                 Diagnostics.collect(target, report.dir().resolve("diagnostics"));

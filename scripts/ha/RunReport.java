@@ -28,6 +28,7 @@ public final class RunReport {
     private String target = "(not connected)";
     private String aborted;
     private String notStarted;
+    private PhaseResult interrupted;
     private boolean diagnosticsCollected;
 
     public RunReport(Path dir, String runId, List<String> planned) {
@@ -71,6 +72,9 @@ public final class RunReport {
     }
 
     public synchronized void add(PhaseResult result) {
+        if (interrupted != null) {
+            return;
+        }
         results.add(result);
         write();
     }
@@ -92,6 +96,54 @@ public final class RunReport {
         abort(why);
     }
 
+    /**
+     * The suite was stopped while {@code phase} ran for {@code elapsed}: it is recorded as interrupted (an error in
+     * junit.xml), the later phases as skipped, and whatever the phase reports afterwards is not kept.
+     */
+    public synchronized void interrupted(String phase, Duration elapsed) {
+        if (interrupted == null && aborted == null) {
+            interrupted = new PhaseResult(phase, PhaseResult.Status.interrupted, elapsed, "interrupted after " + Log.seconds(elapsed)
+                    + " (Ctrl-C or a signal) while it was running", Map.of());
+            aborted = "interrupted: the suite was stopped (Ctrl-C or a signal) during phase " + phase;
+        }
+        write();
+    }
+
+    /**
+     * Removes what an earlier run left in this report dir (its reports, history, diagnostics and node logs) so that
+     * nothing of it is taken for this run's, saying so; files the suite does not write stay.
+     */
+    public static void replaceEarlier(Path dir) {
+        Path json = dir.resolve("report.json");
+        if (!Files.exists(json) && !Files.exists(dir.resolve("summary.txt")) && !Files.exists(dir.resolve(HISTORY))) {
+            return;
+        }
+        String earlier = "an earlier run";
+        try {
+            String id = Json.read(Files.readString(json)).path("runId").asText("");
+            earlier = id.isEmpty() ? earlier : "run " + id;
+        } catch (IOException | RuntimeException unreadable) {
+            // an earlier run it is
+        }
+        Log.step("the report dir %s held the reports of %s; they are replaced", dir, earlier);
+        for (String name : List.of("report.json", "junit.xml", "summary.txt", HISTORY, "diagnostics", "node-logs")) {
+            deleteTree(dir.resolve(name));
+        }
+    }
+
+    private static void deleteTree(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UsageException("cannot remove " + path + " that an earlier run left in the report dir: " + e.getMessage());
+        }
+    }
+
     public synchronized void diagnosticsCollected() {
         diagnosticsCollected = true;
         write();
@@ -103,7 +155,10 @@ public final class RunReport {
 
     private List<PhaseResult> completed() {
         List<PhaseResult> all = new ArrayList<>(results);
-        for (int i = results.size(); i < planned.size(); i++) {
+        if (interrupted != null && all.size() < planned.size() && planned.get(all.size()).equals(interrupted.name())) {
+            all.add(interrupted);
+        }
+        for (int i = all.size(); i < planned.size(); i++) {
             all.add(new PhaseResult(planned.get(i), PhaseResult.Status.skipped, Duration.ZERO,
                     aborted == null ? "not run yet" : "not run: " + aborted, Map.of()));
         }
@@ -113,6 +168,9 @@ public final class RunReport {
     private String status() {
         if (notStarted != null) {
             return "error";
+        }
+        if (interrupted != null) {
+            return "interrupted";
         }
         if (aborted != null || results.stream().anyMatch(PhaseResult::failed)) {
             return "failed";
@@ -159,8 +217,8 @@ public final class RunReport {
     private String junit(List<PhaseResult> all) {
         long failures = all.stream().filter(PhaseResult::failed).count();
         long skipped = all.stream().filter(r -> r.status() == PhaseResult.Status.skipped).count();
-        int errors = notStarted == null ? 0 : 1;
-        int tests = all.size() + errors;
+        long errors = (notStarted == null ? 0 : 1) + all.stream().filter(r -> r.status() == PhaseResult.Status.interrupted).count();
+        int tests = all.size() + (notStarted == null ? 0 : 1);
         double seconds = all.stream().mapToLong(r -> r.duration().toMillis()).sum() / 1000.0;
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.append(String.format(Locale.ROOT, "<testsuites name=\"arcadedb-ha\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">%n",
@@ -187,6 +245,8 @@ public final class RunReport {
                     }
                 }
                 case skipped -> x.append(">\n      <skipped message=\"").append(xml(r.message())).append("\"/>\n    </testcase>\n");
+                case interrupted -> x.append(">\n      <error message=\"").append(xml(firstLine(r.message()))).append("\" type=\"Interrupted\">")
+                        .append(xml(r.message())).append("</error>\n    </testcase>\n");
                 case failed -> x.append(">\n      <failure message=\"").append(xml(firstLine(r.message()))).append("\" type=\"PhaseFailure\">")
                         .append(xml(r.message())).append("</failure>\n    </testcase>\n");
             }
@@ -206,7 +266,10 @@ public final class RunReport {
         s.append("ArcadeDB HA suite, run ").append(runId).append(": ").append(status().toUpperCase(Locale.ROOT)).append('\n');
         s.append("Target: ").append(target).append('\n');
         PhaseResult failed = all.stream().filter(PhaseResult::failed).findFirst().orElse(null);
-        if (notStarted != null) {
+        if (interrupted != null && all.contains(interrupted)) {
+            s.append("Interrupted phase: ").append(interrupted.name()).append(" (").append(all.indexOf(interrupted) + 1).append(" of ")
+                    .append(all.size()).append(", after ").append(Log.seconds(interrupted.duration())).append("); the phases after it were not run\n");
+        } else if (notStarted != null) {
             s.append("The run could not start: ").append(notStarted).append('\n');
         } else if (aborted != null) {
             s.append("The run stopped early: ").append(aborted).append('\n');
@@ -230,17 +293,44 @@ public final class RunReport {
         }
         s.append('\n').append("Open first:\n");
         if (diagnosticsCollected) {
-            s.append("  diagnostics/nodes/<node>/cluster.json  what each node said about leader and peers at the failure\n");
-            s.append("  diagnostics/nodes/<node>/log.txt       the server logs (previous-log.txt: the container before a restart)\n");
-            s.append("  diagnostics/events.txt                 Kubernetes events, oldest first (pods killed, probes failing)\n");
-            s.append("  diagnostics/                           pod YAML, StatefulSet and volume claims, helm values and manifest\n");
+            Path diagnostics = dir.resolve("diagnostics");
+            Path nodes = diagnostics.resolve("nodes");
+            if (anyNodeHas(nodes, "cluster.json")) {
+                s.append("  diagnostics/nodes/<node>/cluster.json  what each node said about leader and peers at the failure\n");
+            }
+            if (anyNodeHas(nodes, "log.txt")) {
+                s.append("  diagnostics/nodes/<node>/log.txt       the server logs")
+                        .append(anyNodeHas(nodes, "previous-log.txt") ? " (previous-log.txt: the one before a restart)" : "").append('\n');
+            }
+            if (Files.exists(diagnostics.resolve("processes.txt"))) {
+                s.append("  diagnostics/processes.txt              every local server process: pid, ports, state, command line\n");
+            }
+            if (Files.exists(diagnostics.resolve("events.txt"))) {
+                s.append("  diagnostics/events.txt                 Kubernetes events, oldest first (pods killed, probes failing)\n");
+            }
+            if (Files.exists(diagnostics.resolve("statefulset.yaml")) || Files.exists(diagnostics.resolve("helm-values.yaml"))) {
+                s.append("  diagnostics/                           pod YAML, StatefulSet and volume claims, helm values and manifest\n");
+            }
         }
         if (Files.isDirectory(dir.resolve("node-logs"))) {
             s.append("  node-logs/<node>/server*.log           every local server's output, each incarnation (copied at the end)\n");
         }
         s.append("  report.json / junit.xml                every phase with its status, time, message and figures\n");
-        s.append("  " + HISTORY + "                          every write (marker, phase, node, sent/answered, outcome) and fault\n");
+        if (Files.exists(dir.resolve(HISTORY))) {
+            s.append("  " + HISTORY + "                          every write (marker, phase, node, sent/answered, outcome) and fault\n");
+        }
         return s.toString();
+    }
+
+    private static boolean anyNodeHas(Path nodes, String file) {
+        if (!Files.isDirectory(nodes)) {
+            return false;
+        }
+        try (var each = Files.list(nodes)) {
+            return each.anyMatch(n -> Files.exists(n.resolve(file)));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String firstLine(String message) {

@@ -26,10 +26,19 @@ class ParsingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"abc", "5 minutes", "0s", "-3s", "1x"})
+    @CsvSource({"abc", "5 minutes", "-3s", "1x"})
     void badDurationsSayWhatIsExpected(String text) {
         CommandLine.TypeConversionException e = assertThrows(CommandLine.TypeConversionException.class, () -> Durations.parse(text));
         assertTrue(e.getMessage().contains("is not a duration (examples: 90s, 2m"), e.getMessage());
+    }
+
+    /** A bare 0 was once 0 seconds while 0s was "not a duration": every zero is refused alike. */
+    @ParameterizedTest
+    @CsvSource({"0", "0s", "0ms", "PT0S", "0m0s"})
+    void zeroIsRefusedInEveryForm(String text) {
+        CommandLine.TypeConversionException e = assertThrows(CommandLine.TypeConversionException.class, () -> Durations.parse(text));
+        assertEquals("'" + text + "' is no time: expected a duration longer than 0 (examples: 90s, 2m, 1m30s, 500ms; a bare number is seconds)",
+                e.getMessage());
     }
 
     @Test

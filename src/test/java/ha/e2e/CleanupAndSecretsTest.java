@@ -56,9 +56,13 @@ class CleanupAndSecretsTest {
             Wait.until("the API server to see every port-forward stream closed", Duration.ofMillis(100), Duration.ofSeconds(20),
                     () -> cluster.kube().openPortForwardStreams(), n -> n == 0);
             JsonNode report = Json.read(Files.readString(tmp.resolve("report.json")));
-            assertEquals("failed", report.path("status").asText());
+            assertEquals("interrupted", report.path("status").asText());
             assertTrue(report.path("aborted").asText().startsWith("interrupted"), report.toString());
-            assertTrue(Files.exists(tmp.resolve("junit.xml")));
+            assertEquals("interrupted", report.path("phases").get(2).path("status").asText(), "quorum was running: " + report);
+            assertEquals("skipped", report.path("phases").get(3).path("status").asText(), report.toString());
+            assertEquals(130, suite.exitValue(), "Ctrl-C's exit code");
+            assertTrue(Files.readString(out).contains("interrupted: phase quorum [3/11] was running for "), Files.readString(out));
+            assertTrue(Files.readString(tmp.resolve("junit.xml")).contains("errors=\"1\""), Files.readString(tmp.resolve("junit.xml")));
         }
     }
 

@@ -93,8 +93,16 @@ class LocalFailureTest {
                     () -> Files.readString(out), log -> log.contains("rollout passed") || !driver.isAlive());
             assertTrue(driver.isAlive(), "the driver still runs: " + Files.readString(out));
             assertEquals(3, Leftovers.processesUsing(work).size(), "three servers run before Ctrl-C");
+            List<String> again = new ArrayList<>(StandIn.args(work, 3));
+            again.addAll(List.of("--report-dir", tmp.resolve("report").toString()));
+            Captured second = Captured.run(again);
+            assertEquals(Cli.USAGE, second.exitCode(), "a second run on the same folders is refused: " + second.out() + second.err());
+            assertTrue(second.err().startsWith("error: --report-dir " + tmp.resolve("report") + " is in use by run ")
+                    && second.err().contains("(pid " + driver.pid() + ")"), second.err());
+            assertEquals(3, Leftovers.processesUsing(work).size(), "the refused run started no server");
             new ProcessBuilder("kill", "-INT", String.valueOf(driver.pid())).inheritIO().start().waitFor();
             assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "the driver exits after Ctrl-C");
+            assertEquals(130, driver.exitValue(), "Ctrl-C's exit code");
         } finally {
             driver.descendants().forEach(ProcessHandle::destroyForcibly);
             driver.destroyForcibly();
@@ -102,6 +110,19 @@ class LocalFailureTest {
         assertEquals(List.of(), Leftovers.processesUsing(work), "no server process may outlive Ctrl-C: " + Files.readString(out));
         JsonNode report = Json.read(Files.readString(tmp.resolve("report").resolve("report.json")));
         assertTrue(report.path("aborted").asText().startsWith("interrupted"), "the run was stopped by Ctrl-C, not finished: " + report);
+        List<String> statuses = new ArrayList<>();
+        report.path("phases").forEach(p -> statuses.add(p.path("name").asText() + "=" + p.path("status").asText()));
+        int at = statuses.indexOf(statuses.stream().filter(s -> s.endsWith("=interrupted")).findFirst().orElse(""));
+        assertTrue(at >= 1, "the running phase is recorded as interrupted: " + statuses);
+        assertEquals(1, statuses.stream().filter(s -> s.endsWith("=interrupted")).count(), statuses.toString());
+        statuses.subList(0, at).forEach(s -> assertTrue(s.endsWith("=passed"), statuses.toString()));
+        statuses.subList(at + 1, statuses.size()).forEach(s -> assertTrue(s.endsWith("=skipped"), statuses.toString()));
+        String phase = statuses.get(at).substring(0, statuses.get(at).indexOf('='));
+        String console = Files.readString(out);
+        assertTrue(console.contains("interrupted: phase " + phase + " [" + (at + 1) + "/4] was running for "), console);
+        String junit = Files.readString(tmp.resolve("report").resolve("junit.xml"));
+        assertTrue(junit.contains("errors=\"1\"") && junit.contains("type=\"Interrupted\""), junit);
+        assertTrue(Files.readString(tmp.resolve("report").resolve("summary.txt")).contains("Interrupted phase: " + phase));
     }
 
     @Test

@@ -93,4 +93,65 @@ class RunReportTest {
             assertFalse(Files.readString(dir.resolve(f)).contains("report-secret-123456"), f);
         }
     }
+
+    @Test
+    void anInterruptedPhaseIsAnErrorAndTheLaterOnesAreSkipped() throws Exception {
+        RunReport report = new RunReport(dir, "run-5", List.of("health", "quorum", "failover", "rolling-restart"));
+        report.add(new PhaseResult("health", PhaseResult.Status.passed, Duration.ofMillis(900), "", Map.of()));
+        report.add(new PhaseResult("quorum", PhaseResult.Status.passed, Duration.ofMillis(700), "", Map.of()));
+        report.interrupted("failover", Duration.ofMillis(12_300));
+        report.add(new PhaseResult("failover", PhaseResult.Status.failed, Duration.ofMillis(12_400), "the servers went away", Map.of()));
+
+        JsonNode json = Json.read(Files.readString(dir.resolve("report.json")));
+        assertEquals("interrupted", json.path("phases").get(2).path("status").asText(), json.toString());
+        assertEquals(12_300, json.path("phases").get(2).path("durationMs").asLong(), "the result the phase reports after the interrupt is not kept");
+        assertEquals("skipped", json.path("phases").get(3).path("status").asText());
+        assertTrue(json.path("aborted").asText().startsWith("interrupted"), json.toString());
+
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("junit.xml").toFile());
+        Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+        assertEquals("4", suite.getAttribute("tests"));
+        assertEquals("1", suite.getAttribute("errors"), "an interrupted phase is an error, not a skip, so CI does not show green");
+        assertEquals("0", suite.getAttribute("failures"));
+        assertEquals("1", suite.getAttribute("skipped"));
+        Element failover = (Element) doc.getElementsByTagName("testcase").item(2);
+        Element error = (Element) failover.getElementsByTagName("error").item(0);
+        assertEquals("Interrupted", error.getAttribute("type"));
+        assertTrue(error.getAttribute("message").contains("interrupted after 12.3 s"), error.getAttribute("message"));
+
+        String summary = Files.readString(dir.resolve("summary.txt"));
+        assertTrue(summary.startsWith("ArcadeDB HA suite, run run-5: INTERRUPTED\n"), summary);
+        assertTrue(summary.contains("Interrupted phase: failover (3 of 4, after 12.3 s)"), summary);
+        assertTrue(summary.lines().anyMatch(l -> l.startsWith("  failover") && l.contains("interrupted")), summary);
+        assertTrue(summary.lines().anyMatch(l -> l.startsWith("  rolling-restart") && l.contains("skipped")), summary);
+    }
+
+    @Test
+    void openFirstListsOnlyFilesThatExist() throws Exception {
+        // a local run's diagnostics: node views and logs, processes.txt; no Kubernetes objects
+        RunReport local = new RunReport(dir, "run-6", List.of("read"));
+        Files.createDirectories(dir.resolve("diagnostics/nodes/arcadedb-0"));
+        Files.writeString(dir.resolve("diagnostics/nodes/arcadedb-0/cluster.json"), "{}");
+        Files.writeString(dir.resolve("diagnostics/nodes/arcadedb-0/log.txt"), "log");
+        Files.writeString(dir.resolve("diagnostics/processes.txt"), "table");
+        Files.writeString(dir.resolve(RunReport.HISTORY), "");
+        local.add(new PhaseResult("read", PhaseResult.Status.failed, Duration.ZERO, "a row is missing", Map.of()));
+        local.diagnosticsCollected();
+        String summary = Files.readString(dir.resolve("summary.txt"));
+        String open = summary.substring(summary.indexOf("Open first:"));
+        assertTrue(open.contains("diagnostics/nodes/<node>/cluster.json"), open);
+        assertTrue(open.contains("diagnostics/processes.txt"), open);
+        assertTrue(open.contains(RunReport.HISTORY), open);
+        for (String absent : List.of("events.txt", "pod YAML", "StatefulSet", "helm values", "previous-log.txt")) {
+            assertFalse(open.contains(absent), "a local run has no " + absent + ": " + open);
+        }
+
+        // a kube run that never started: no history was written
+        Path never = Files.createDirectories(dir.resolve("never"));
+        new RunReport(never, "run-7", List.of("rollout")).couldNotStart("could not use the cluster: no kubeconfig");
+        String neverOpen = Files.readString(never.resolve("summary.txt"));
+        neverOpen = neverOpen.substring(neverOpen.indexOf("Open first:"));
+        assertFalse(neverOpen.contains(RunReport.HISTORY), neverOpen);
+        assertTrue(neverOpen.contains("report.json / junit.xml"), neverOpen);
+    }
 }
