@@ -241,7 +241,7 @@ public final class PhaseRunner {
         Log.info("");
         Log.info("Summary (%s):", Log.seconds(total));
         for (PhaseResult r : results) {
-            Log.info("  %-18s %-7s %8s  %s", r.name(), r.status(), Log.seconds(r.duration()), r.message());
+            Log.info("  %-18s %-11s %8s  %s", r.name(), r.status(), Log.seconds(r.duration()), r.message());
         }
         Log.info("%d passed, %d failed, %d skipped", passed, failed, skipped);
     }

@@ -281,7 +281,7 @@ public final class RunReport {
         }
         s.append('\n').append("Phases:\n");
         for (PhaseResult r : all) {
-            s.append(String.format(Locale.ROOT, "  %-18s %-7s %9s  %s%n", r.name(), r.status(), Log.seconds(r.duration()), firstLine(r.message())));
+            s.append(String.format(Locale.ROOT, "  %-18s %-11s %9s  %s%n", r.name(), r.status(), Log.seconds(r.duration()), firstLine(r.message())));
         }
         List<PhaseResult> disrupted = all.stream().filter(r -> r.figures().containsKey("longest unavailable")).toList();
         if (!disrupted.isEmpty()) {

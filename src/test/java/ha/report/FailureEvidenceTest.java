@@ -59,6 +59,9 @@ class FailureEvidenceTest {
             String summary = Files.readString(reports.resolve("summary.txt"));
             assertTrue(summary.contains("Failed phase: quorum (2 of 3"), summary);
             assertTrue(summary.contains("diagnostics/nodes/<node>/cluster.json"), summary);
+            assertTrue(summary.contains("diagnostics/events.txt") && summary.contains("pod YAML, StatefulSet"),
+                    "a Kubernetes run's Open first names its events and objects, which it wrote: " + summary);
+            assertTrue(!summary.contains("processes.txt") && !summary.contains("node-logs/"), "nothing of a local run: " + summary);
             JsonNode report = Json.read(Files.readString(reports.resolve("report.json")));
             assertEquals("skipped", report.path("phases").get(2).path("status").asText());
             assertEquals("diagnostics/", report.path("diagnostics").asText());
