@@ -1,0 +1,98 @@
+package ha;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the pause phase judges about the woken node: its linearizable reads after the resume (stale when they lack a row
+ * the cluster had acknowledged before the read was sent), and the writes it acknowledged after the others had elected a
+ * new leader and before it was seen following that leader.
+ */
+public final class PauseChecks {
+    /** Stale reads and reads without an answer, collected while the woken node is watched. */
+    private final List<String> stale = new ArrayList<>();
+    private int answered;
+    private int unanswered;
+    private String firstStatus;
+
+    /**
+     * One linearizable read of every marker on {@code node}; stale when it lacks a marker of this run acknowledged (by
+     * any node) before the read was sent and not already reported lost. A read without an answer is counted, not judged.
+     */
+    public void read(PhaseContext ctx, Node node, Pause pause) {
+        long sent = System.currentTimeMillis();
+        Set<String> expected = acknowledgedBefore(ctx, sent);
+        List<JsonNode> rows;
+        try {
+            rows = ctx.target().client(node).query(ctx.rows().database(), "SELECT marker FROM " + Rows.TYPE, Map.of(), "linearizable", null);
+        } catch (RuntimeException e) {
+            unanswered++;
+            return;
+        }
+        answered++;
+        Set<String> seen = new LinkedHashSet<>();
+        rows.forEach(r -> seen.add(r.path("marker").asText()));
+        List<String> missing = Rows.missing(expected, seen);
+        if (!missing.isEmpty() && stale.size() < 5) {
+            stale.add("a linearizable read sent " + pause.relative(sent) + " lacked " + missing.size() + " of " + expected.size()
+                    + " rows acknowledged before it, e.g. " + missing.subList(0, Math.min(3, missing.size())));
+        }
+    }
+
+    /** Notes the woken node's first answer to GET /api/v1/cluster after the resume, as a figure of what it believed. */
+    public void status(ClusterOps cluster, ClusterStatus s) {
+        if (firstStatus == null && s != null) {
+            firstStatus = (s.leader() ? "isLeader" : "follower") + ", leaderId " + cluster.shortId(s.leaderId());
+        }
+    }
+
+    public String firstStatus() {
+        return firstStatus == null ? "no answer" : firstStatus;
+    }
+
+    public String reads() {
+        return answered + " answered (" + stale.size() + " stale), " + unanswered + " without an answer";
+    }
+
+    /** The failure for stale reads, or null. */
+    public String staleFailure(Node node) {
+        return stale.isEmpty() ? null : "STALE READ on " + node + " after the resume: " + String.join("; ", stale);
+    }
+
+    /**
+     * Writes {@code node} acknowledged with an answer at or after {@code electedMillis} that were sent before
+     * {@code followedMillis} (when it still acted on its old leadership), each named with its times relative to the
+     * pause and the resume; the failure message, or null when there is none.
+     */
+    public static String deposedAcks(History history, String phase, Node node, long electedMillis, long followedMillis, Pause pause) {
+        List<String> named = new ArrayList<>();
+        int count = 0;
+        for (History.Op op : history.ops(phase)) {
+            if (node.name().equals(op.node()) && op.outcome() == History.Outcome.ACKNOWLEDGED
+                    && op.answeredMillis() >= electedMillis && op.sentMillis() < followedMillis) {
+                count++;
+                if (named.size() < 5) {
+                    named.add(op.marker() + " (sent " + pause.relative(op.sentMillis()) + ", acknowledged " + pause.relative(op.answeredMillis()) + ")");
+                }
+            }
+        }
+        return count == 0 ? null : "ACKNOWLEDGED BY THE DEPOSED LEADER: " + node + " acknowledged " + count + " write"
+                + (count == 1 ? "" : "s") + " after the new leader's election and before it followed it: " + String.join(", ", named);
+    }
+
+    private static Set<String> acknowledgedBefore(PhaseContext ctx, long millis) {
+        Set<String> reported = ctx.state().reported();
+        Set<String> out = new LinkedHashSet<>();
+        for (History.Op op : ctx.history().ops()) {
+            if (op.outcome() == History.Outcome.ACKNOWLEDGED && op.answeredMillis() < millis && op.marker().startsWith(ctx.runId())
+                    && !reported.contains(op.marker())) {
+                out.add(op.marker());
+            }
+        }
+        return out;
+    }
+}
