@@ -125,6 +125,7 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
             Wait.until("a write acknowledged after the election while " + pause.node() + " is still paused", Wait.HTTP_POLL, ctx.timeout(),
                     () -> ctx.history().ops(ctx.phase()).stream().filter(o -> o.outcome() == History.Outcome.ACKNOWLEDGED
                             && o.answeredMillis() >= electedMillis).count(), n -> n > 0);
+            ctx.figure("writes acknowledged again after", Log.seconds(pause.sincePaused()));
             if (pause.sincePaused().compareTo(pause.bound()) > 0) {
                 Log.step("the election and a write took %s, longer than the pause's bound %s: resuming now",
                         Log.seconds(pause.sincePaused()), Log.seconds(pause.bound()));
@@ -141,9 +142,9 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
         Node woken = pause.node();
         String leaderId = ctx.target().peerIdOf(elected);
         Wait.until(woken + " to follow " + elected + " after the resume", Wait.HTTP_POLL, ctx.timeout(), () -> {
-            checks.read(ctx, woken, pause);
             ClusterStatus s = ctx.target().client(woken).cluster();
             checks.status(ctx.cluster(), s);
+            checks.read(ctx, woken, pause);
             return s;
         }, s -> !s.leader() && leaderId.equals(s.leaderId()));
         followedMillis = System.currentTimeMillis();
