@@ -39,8 +39,9 @@ import picocli.CommandLine.Option;
                 + "(locally kill -STOP; on kind from the kind node's side) for --pause-for, by default twice the cluster's "
                 + "arcadedb.ha.electionTimeoutMax (10 s when unset), then resumed with SIGCONT. While it is frozen the others "
                 + "elect a leader in a new term and acknowledge writes again. After the resume the woken node follows the new "
-                + "leader; its linearizable reads must hold every row acknowledged before them; it must acknowledge no write "
-                + "after the new leader's election before it follows. Figures: election time, longest unavailable, how long "
+                + "leader; its linearizable reads must hold every row acknowledged before them; a write it acknowledged after the "
+                + "new leader's election and before it followed must be held by the cluster (on 26.8.1 it forwards such writes "
+                + "to the new leader). Figures: election time, longest unavailable, how long "
                 + "the woken node took to follow, and what it answered first. Then the checker's verdict (a lost row is "
                 + "named with its time relative to the pause and the resume) and the invariants. Skipped where the target "
                 + "cannot freeze a process."})
@@ -63,6 +64,12 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
 
     public HaPause() {
         super(Pause.NODES_NEEDED);
+    }
+
+    /** Sets --pause-for (null: derived from the election timeout). */
+    public HaPause pauseFor(Duration d) {
+        pauseFor = d;
+        return this;
     }
 
     @Override
@@ -157,7 +164,11 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
 
     @Override
     protected String judgeMore(PhaseContext ctx) {
-        String deposed = PauseChecks.deposedAcks(ctx.history(), ctx.phase(), pause.node(), electedMillis, followedMillis, pause);
+        PauseChecks.DeposedAcks acks = PauseChecks.deposedAcks(ctx.history(), ctx.phase(), pause.node(), electedMillis, followedMillis,
+                pause, ctx.state().reported());
+        ctx.figure("writes the woken node acknowledged before it followed", acks.acknowledged() + " (" + acks.notHeld().size()
+                + " not held by the cluster)");
+        String deposed = acks.failure(pause.node());
         String stale = checks.staleFailure(pause.node());
         return deposed == null ? stale : stale == null ? deposed : deposed + "; " + stale;
     }
