@@ -120,6 +120,13 @@ public final class MockKube implements AutoCloseable {
         /** Handles DELETE of a pod (null: let the store delete it at once). */
         MockResponse deletePod(String pod, RecordedRequest request);
 
+        /**
+         * The kind node sent {@code signal} ("STOP", "CONT") to the container process of the pod with this ordinal (the
+         * fake docker's {@code kill}); by default nothing happens.
+         */
+        default void signal(int ordinal, String signal) {
+        }
+
         @Override
         void close();
     }
@@ -417,7 +424,8 @@ public final class MockKube implements AutoCloseable {
     /** The process id a pod's container has on the kind node: a number of no process here, never signalled for real. */
     private static final int FAKE_PID_BASE = 4_000_000;
 
-    private static String containerId(int ordinal) {
+    /** The container id a pod of this ordinal reports (containerd://…), which the fake docker's crictl knows. */
+    public static String containerId(int ordinal) {
         return "mock" + ordinal;
     }
 
@@ -427,7 +435,7 @@ public final class MockKube implements AutoCloseable {
      */
     private void applyDockerCalls() {
         Path calls = dir.resolve("docker-calls.log");
-        if (backend == null || !Files.exists(calls)) {
+        if ((backend == null && runtime == null) || !Files.exists(calls)) {
             return;
         }
         List<String> lines;
@@ -439,7 +447,12 @@ public final class MockKube implements AutoCloseable {
         for (int i = dockerLinesSeen; i < lines.size(); i++) {
             Matcher m = Pattern.compile("^exec \\S+ kill -(STOP|CONT) (\\d+)$").matcher(lines.get(i).strip());
             if (m.find()) {
-                backend.signal(Integer.parseInt(m.group(2)) - FAKE_PID_BASE, m.group(1));
+                int ordinal = Integer.parseInt(m.group(2)) - FAKE_PID_BASE;
+                if (backend != null) {
+                    backend.signal(ordinal, m.group(1));
+                } else {
+                    runtime.signal(ordinal, m.group(1));
+                }
             }
         }
         dockerLinesSeen = lines.size();
@@ -635,6 +648,7 @@ public final class MockKube implements AutoCloseable {
 
     private void reconcileRuntime() {
         try {
+            applyDockerCalls();
             runtime.reconcile();
         } catch (RuntimeException e) {
             lastControllerError = e;
