@@ -8,7 +8,6 @@ package ha.scripts;
 
 import ha.Cli;
 import ha.ClusterOps;
-import ha.ClusterStatus;
 import ha.CommonOptions;
 import ha.DisruptivePhase;
 import ha.Durations;
@@ -146,16 +145,7 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
     /** The woken node follows the new leader; its linearizable reads meanwhile and once it follows are not stale. */
     @Override
     protected void afterHeal(PhaseContext ctx, FaultContext fault) {
-        Node woken = pause.node();
-        String leaderId = ctx.target().peerIdOf(elected);
-        Wait.until(woken + " to follow " + elected + " after the resume", Wait.HTTP_POLL, ctx.timeout(), () -> {
-            ClusterStatus s = ctx.target().client(woken).cluster();
-            checks.status(ctx.cluster(), s);
-            checks.read(ctx, woken, pause);
-            return s;
-        }, s -> !s.leader() && leaderId.equals(s.leaderId()));
-        followedMillis = System.currentTimeMillis();
-        checks.read(ctx, woken, pause);
+        followedMillis = checks.awaitFollowing(ctx, pause, elected);
         ctx.figure("woken node followed after", Log.seconds(Duration.ofMillis(followedMillis - pause.resumedMillis())));
         ctx.figure("woken node's first answer", checks.firstStatus());
         ctx.figure("linearizable reads on the woken node", checks.reads());
@@ -164,13 +154,7 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
 
     @Override
     protected String judgeMore(PhaseContext ctx) {
-        PauseChecks.DeposedAcks acks = PauseChecks.deposedAcks(ctx.history(), ctx.phase(), pause.node(), electedMillis, followedMillis,
-                pause, ctx.state().reported());
-        ctx.figure("writes the woken node acknowledged before it followed", acks.acknowledged() + " (" + acks.notHeld().size()
-                + " not held by the cluster)");
-        String deposed = acks.failure(pause.node());
-        String stale = checks.staleFailure(pause.node());
-        return deposed == null ? stale : stale == null ? deposed : deposed + "; " + stale;
+        return checks.verdict(ctx, pause, electedMillis, followedMillis);
     }
 
     @Override

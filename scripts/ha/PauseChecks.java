@@ -43,6 +43,24 @@ public final class PauseChecks {
         }
     }
 
+    /**
+     * Waits until the woken node says it follows {@code leader} (not leader itself, leaderId the new leader's), reading
+     * it linearizably at every poll and once more after; returns when it was seen following (epoch millis).
+     */
+    public long awaitFollowing(PhaseContext ctx, Pause pause, Node leader) {
+        Node woken = pause.node();
+        String leaderId = ctx.target().peerIdOf(leader);
+        Wait.until(woken + " to follow " + leader + " after the resume", Wait.HTTP_POLL, ctx.timeout(), () -> {
+            ClusterStatus s = ctx.target().client(woken).cluster();
+            status(ctx.cluster(), s);
+            read(ctx, woken, pause);
+            return s;
+        }, s -> !s.leader() && leaderId.equals(s.leaderId()));
+        long followed = System.currentTimeMillis();
+        read(ctx, woken, pause);
+        return followed;
+    }
+
     /** Notes the woken node's first answer to GET /api/v1/cluster after the resume, as a figure of what it believed. */
     public void status(ClusterOps cluster, ClusterStatus s) {
         if (firstStatus == null && s != null) {
@@ -93,6 +111,19 @@ public final class PauseChecks {
             }
         }
         return new DeposedAcks(count, notHeld);
+    }
+
+    /**
+     * Once the writes are judged (the checker's lost and missing rows are in the run state): the deposed leader's
+     * writes the cluster does not hold and the stale reads, as one failure message, or null; records the figure.
+     */
+    public String verdict(PhaseContext ctx, Pause pause, long electedMillis, long followedMillis) {
+        DeposedAcks acks = deposedAcks(ctx.history(), ctx.phase(), pause.node(), electedMillis, followedMillis, pause, ctx.state().reported());
+        ctx.figure("writes the woken node acknowledged before it followed", acks.acknowledged() + " (" + acks.notHeld().size()
+                + " not held by the cluster)");
+        String deposed = acks.failure(pause.node());
+        String stale = staleFailure(pause.node());
+        return deposed == null ? stale : stale == null ? deposed : deposed + "; " + stale;
     }
 
     private static Set<String> acknowledgedBefore(PhaseContext ctx, long millis) {
