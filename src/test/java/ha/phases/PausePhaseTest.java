@@ -87,6 +87,7 @@ class PausePhaseTest {
     @Test
     void whenNoLeaderIsElectedThePhaseFailsAndTheNodeIsResumedAnyway() {
         try (KubeSim cluster = kind()) {
+            cluster.awaitReadyLeader();   // the first election is over: only the one after the freeze never happens
             cluster.sim().faults().neverElect(true);
             PhaseResult r = run(cluster, Duration.ofSeconds(4), new HaPause());
             assertEquals(PhaseResult.Status.failed, r.status(), r.message());
