@@ -382,6 +382,8 @@ public final class Checker {
             case "became-leader" -> "became leader";
             case "fault" -> "had a fault";
             case "wiped" -> "was wiped";
+            case "paused" -> "was paused (SIGSTOP)";
+            case "resumed" -> "was resumed (SIGCONT)";
             default -> "saw " + kind.replace('-', ' ');
         };
     }

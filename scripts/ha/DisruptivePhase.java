@@ -50,6 +50,14 @@ public abstract class DisruptivePhase implements Phase {
     protected void afterHeal(PhaseContext ctx, FaultContext fault) {
     }
 
+    /**
+     * What else the phase judges once the writes are judged (its writer stopped, the cluster settled): a failure
+     * message, or null when it holds (by default nothing).
+     */
+    protected String judgeMore(PhaseContext ctx) {
+        return null;
+    }
+
     @Override
     public final void run(PhaseContext ctx) {
         checkApplicable(ctx);
@@ -61,7 +69,7 @@ public abstract class DisruptivePhase implements Phase {
         if (writer() == null) {
             FaultContext fc = ctx.faultContext(ctx.awaitLeader());
             disturb(ctx, fault, fc);
-            verdicts.add(judgeWrites(ctx));
+            verdicts.add(judgeWrites(ctx)).add(judgeMore(ctx));
         } else {
             try (BackgroundWriter writer = ctx.startWriter(writer())) {
                 writer.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
@@ -69,7 +77,7 @@ public abstract class DisruptivePhase implements Phase {
                 disturb(ctx, fault, fc);
                 writer.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
                 writer.stop();
-                verdicts.add(judgeWrites(ctx)).add(availability(ctx, writer));
+                verdicts.add(judgeWrites(ctx)).add(availability(ctx, writer)).add(judgeMore(ctx));
             }
         }
         verdicts.hear(() -> ctx.invariants().await(after()));

@@ -366,8 +366,39 @@ public final class KubeTarget implements Target {
         KubeDiagnostics.collect(client, namespace, release, this::statefulSet, helm, dir);
     }
 
+    // ---------------------------------------------------------------- pause: SIGSTOP / SIGCONT from the kind node
+
+    private volatile KindFreezer freezer;
+
+    private KindFreezer freezer() {
+        if (freezer == null) {
+            freezer = new KindFreezer(contextName);
+        }
+        return freezer;
+    }
+
+    @Override
+    public java.util.Optional<String> cannotFreeze() {
+        return freezer().cannot();
+    }
+
+    @Override
+    public void freeze(Node node) {
+        Pod pod = client.pods().inNamespace(namespace).withName(node.name()).get();
+        if (pod == null) {
+            throw new PhaseFailure("expected pod " + node.name() + " to exist, to freeze it; it does not");
+        }
+        freezer().freeze(pod, CONTAINER);
+    }
+
+    @Override
+    public void thaw(Node node) {
+        freezer().thaw(node.name());
+    }
+
     @Override
     public void close() {
+        Freezer.thawAll();   // pause: no container process may stay stopped
         if (pool.openedCount() > 0) {
             int pods = clients.size();
             Log.info("port-forwards: %d opened%s", pool.openedCount(), pool.openedCount() == pods ? ", one per pod" : " for " + pods + " pods (re-opened after errors or pod replacements)");

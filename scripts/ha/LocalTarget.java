@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -469,6 +470,27 @@ public final class LocalTarget implements Target {
         startNode(n);
     }
 
+    // ---------------------------------------------------------------- pause: SIGSTOP / SIGCONT of the process
+
+    @Override
+    public Optional<String> cannotFreeze() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void freeze(Node node) {
+        LocalNode n = local(node);
+        Log.step("kill -STOP %s", n.label());
+        Freezer.freeze(n.process().pid(), n.label());
+    }
+
+    @Override
+    public void thaw(Node node) {
+        LocalNode n = local(node);
+        Log.step("kill -CONT %s", n.label());
+        Freezer.thaw(n.process().pid(), n.label());
+    }
+
     /** SIGTERM, up to {@link Target#GRACEFUL_STOP} for the server to exit, then a new process with the same ports and data. */
     @Override
     public synchronized void restartGracefully(Node node) {
@@ -615,6 +637,7 @@ public final class LocalTarget implements Target {
             return;
         }
         probes.close();
+        Freezer.thawAll();   // pause: a stopped process would not act on SIGTERM, and none may stay stopped
         List<LocalNode> live = all.stream().filter(LocalNode::running).toList();
         for (LocalNode n : live) {
             n.process().destroy();

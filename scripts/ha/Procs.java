@@ -119,6 +119,7 @@ public final class Procs {
     }
 
     public static void killAll() {
+        Freezer.thawAll();   // a stopped process would not act on SIGTERM; none may stay stopped
         for (Process p : List.copyOf(RUNNING)) {
             killTree(p);
         }

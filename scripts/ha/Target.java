@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The cluster under test, as a phase sees it: how to reach each node's HTTP API, and what may be done
@@ -97,6 +98,25 @@ public interface Target extends AutoCloseable {
 
     /** Writes what helps to understand a failure into {@code dir} (one file per kind of evidence). */
     void collectDiagnostics(Path dir);
+
+    // ---------------------------------------------------------------- pause (SIGSTOP / SIGCONT)
+
+    /**
+     * Why this target cannot freeze a node's process, or empty when it can ({@link #freeze}). A phase that needs a
+     * frozen node is skipped with this reason.
+     */
+    default Optional<String> cannotFreeze() {
+        return Optional.of("this target cannot freeze a server process");
+    }
+
+    /** Freezes the node's server process (SIGSTOP): it keeps its sockets and state but runs no code until {@link #thaw}. */
+    default void freeze(Node node) {
+        throw new PhaseSkipped(cannotFreeze().orElse("this target cannot freeze a server process"));
+    }
+
+    /** Lets a frozen node run again (SIGCONT); a node that is not frozen is left as it is. */
+    default void thaw(Node node) {
+    }
 
     @Override
     void close();

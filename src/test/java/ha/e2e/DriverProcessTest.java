@@ -53,20 +53,24 @@ class DriverProcessTest {
     }
 
     @Test
-    void allElevenPhasesPassThroughTheDriver() throws Exception {
-        try (KubeSim cluster = KubeSim.builder().persistence(true)
+    void everyPhasePassesThroughTheDriver() throws Exception {
+        // a kind-named context, so that pause runs (the mock's fake docker plays the kind node), with a short election
+        // timeout, so that its pause (twice that) is short too
+        try (KubeSim cluster = KubeSim.builder().persistence(true).contextName("kind-sim").setting("arcadedb.ha.electionTimeoutMax", "1000")
                 .setting("arcadedb.ha.snapshotThreshold", "20").setting("arcadedb.ha.logPurgeGap", "5")
                 .setting("arcadedb.ha.logSegmentSize", "1MB").start()) {
             Jbang.Run run = Jbang.run(Jbang.kubeEnv(cluster.kube().kubeconfig(), cluster.kube().fakeBin()), "arcadedb-ha",
                     "--timeout", "30s", "--report-dir", tmp.toString());
             assertEquals(0, run.exitCode(), run.all());
-            assertTrue(run.stdout().contains("\n11 passed, 0 failed, 0 skipped\n"), run.stdout());
+            assertTrue(run.stdout().contains("\n12 passed, 0 failed, 0 skipped\n"), run.stdout());
             List<String> helm = cluster.kube().calls("helm");
             assertEquals(2, helm.size(), "scale-up and back down: " + helm);
             assertTrue(helm.get(0).startsWith("upgrade test-arcadedb " + Jbang.ROOT.resolve("charts/arcadedb") + " --reuse-values") && helm.get(0).contains("--set replicaCount=5"), helm.get(0));
             assertTrue(helm.get(1).contains("--reuse-values") && helm.get(1).contains("--set replicaCount=3"), helm.get(1));
             JsonNode report = Json.read(Files.readString(tmp.resolve("report.json")));
             assertTrue(report.path("figures").has("failover.election time"), report.toString());
+            assertTrue(report.path("figures").has("pause.woken node followed after"), report.toString());
+            assertEquals(2, cluster.kube().signalsSent().size(), "pause stopped and continued one pod: " + cluster.kube().signalsSent());
         }
     }
 }

@@ -173,5 +173,13 @@ public final class KubeSim implements AutoCloseable {
             log.addAll(extraLog.getOrDefault(ordinal, List.of()));
             return log;
         }
+
+        /** SIGSTOP/SIGCONT from the kind node's side freezes or wakes the simulated node. */
+        @Override
+        public void signal(int ordinal, String signal) {
+            if (ordinal >= 0 && ordinal < sim.size()) {
+                sim.faults().freeze(ordinal, "STOP".equals(signal));
+            }
+        }
     }
 }

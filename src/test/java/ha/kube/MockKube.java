@@ -92,6 +92,10 @@ public final class MockKube implements AutoCloseable {
         void scaled(int replicas);
 
         List<String> log(int ordinal);
+
+        /** The kind node sent the pod's container process {@code signal} ("STOP", "CONT"); by default nothing happens. */
+        default void signal(int ordinal, String signal) {
+        }
     }
 
     /**
@@ -115,6 +119,13 @@ public final class MockKube implements AutoCloseable {
 
         /** Handles DELETE of a pod (null: let the store delete it at once). */
         MockResponse deletePod(String pod, RecordedRequest request);
+
+        /**
+         * The kind node sent {@code signal} ("STOP", "CONT") to the container process of the pod with this ordinal (the
+         * fake docker's {@code kill}); by default nothing happens.
+         */
+        default void signal(int ordinal, String signal) {
+        }
 
         @Override
         void close();
@@ -159,6 +170,7 @@ public final class MockKube implements AutoCloseable {
     private volatile RuntimeException lastControllerError;
     private volatile int knownReplicas;
     private int helmLinesSeen;
+    private int dockerLinesSeen;
 
     private MockKube(Builder b) throws IOException {
         this.namespace = b.namespace;
@@ -388,11 +400,12 @@ public final class MockKube implements AutoCloseable {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String readyText = ready ? "True" : "False";
         Pod pod = new PodBuilder().withNewMetadata().withName(name).withUid(UUID.randomUUID().toString()).addToLabels(labels()).endMetadata()
-                .withNewSpec().addNewContainer().withName("arcadedb").endContainer().endSpec()
+                .withNewSpec().withNodeName(KIND_NODE).addNewContainer().withName("arcadedb").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").withStartTime(now)
                 .addNewCondition().withType("Ready").withStatus(readyText).withLastTransitionTime(now).endCondition()
                 .addNewCondition().withType("ContainersReady").withStatus(readyText).withLastTransitionTime(now).endCondition()
                 .addNewContainerStatus().withName("arcadedb").withImage("arcadedata/arcadedb:26.8.1").withReady(ready).withStarted(true)
+                .withContainerID("containerd://" + containerId(ordinal))
                 .withRestartCount(0).withNewState().withNewRunning().withStartedAt(now).endRunning().endState().endContainerStatus()
                 .endStatus()
                 .build();
@@ -402,6 +415,53 @@ public final class MockKube implements AutoCloseable {
         if (probe.enabled()) {
             probed.put(name, new Probed(uid, ordinal, never, System.nanoTime() + probe.initialDelayNanos()));
         }
+    }
+
+    // ---------------------------------------------------------------- the kind node's side: docker exec … crictl / kill
+
+    /** The node every pod of this mock runs on, as kind names its single node. */
+    public static final String KIND_NODE = "kind-control-plane";
+    /** The process id a pod's container has on the kind node: a number of no process here, never signalled for real. */
+    private static final int FAKE_PID_BASE = 4_000_000;
+
+    /** The container id a pod of this ordinal reports (containerd://…), which the fake docker's crictl knows. */
+    public static String containerId(int ordinal) {
+        return "mock" + ordinal;
+    }
+
+    /**
+     * Applies the {@code kill -SIG PID} calls the fake docker recorded ({@code docker exec <node> kill -STOP <pid>}) to
+     * the backend's node of that pid.
+     */
+    private void applyDockerCalls() {
+        Path calls = dir.resolve("docker-calls.log");
+        if ((backend == null && runtime == null) || !Files.exists(calls)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(calls);
+        } catch (IOException e) {
+            return;
+        }
+        for (int i = dockerLinesSeen; i < lines.size(); i++) {
+            Matcher m = Pattern.compile("^exec \\S+ kill -(STOP|CONT) (\\d+)$").matcher(lines.get(i).strip());
+            if (m.find()) {
+                int ordinal = Integer.parseInt(m.group(2)) - FAKE_PID_BASE;
+                if (backend != null) {
+                    backend.signal(ordinal, m.group(1));
+                } else {
+                    runtime.signal(ordinal, m.group(1));
+                }
+            }
+        }
+        dockerLinesSeen = lines.size();
+    }
+
+    /** The kill signals the fake docker was asked to send, "STOP 4000001", in order. */
+    public List<String> signalsSent() {
+        return calls("docker").stream().map(String::strip).filter(l -> l.matches("exec \\S+ kill -(STOP|CONT) \\d+"))
+                .map(l -> l.replaceFirst("^exec \\S+ kill -", "")).toList();
     }
 
     // ---------------------------------------------------------------- the fake kubelet's readiness probe
@@ -530,6 +590,7 @@ public final class MockKube implements AutoCloseable {
     private synchronized void reconcile() {
         try {
             applyHelmCalls();
+            applyDockerCalls();
             StatefulSet sts = client.apps().statefulSets().withName(stsName).get();
             if (sts == null) {
                 return;
@@ -587,6 +648,7 @@ public final class MockKube implements AutoCloseable {
 
     private void reconcileRuntime() {
         try {
+            applyDockerCalls();
             runtime.reconcile();
         } catch (RuntimeException e) {
             lastControllerError = e;
@@ -789,6 +851,18 @@ public final class MockKube implements AutoCloseable {
                     + "echo \"$*\" >> '" + dir.resolve(tool + "-calls.log") + "'\n");
             exe.toFile().setExecutable(true);
         }
+        // the kind node's side for pause: crictl inspect prints the container's pid there, kill is recorded (and applied
+        // by the controller to the backend's node); nothing is signalled for real
+        Path docker = bin.resolve("docker");
+        Files.writeString(docker, "#!/bin/sh\n"
+                + "case \"$1\" in --version) echo 'Docker version 0.0.0 (MockKube)'; exit 0;; esac\n"
+                + "echo \"$*\" >> '" + dir.resolve("docker-calls.log") + "'\n"
+                + "if [ \"$1\" = exec ] && [ \"$3\" = crictl ]; then\n"
+                + "  for a in \"$@\"; do id=$a; done\n"
+                + "  case \"$id\" in mock[0-9]*) echo $((" + FAKE_PID_BASE + " + ${id#mock})); exit 0;; esac\n"
+                + "  echo \"no such container $id\" >&2; exit 1\n"
+                + "fi\n");
+        docker.toFile().setExecutable(true);
     }
 
     // ---------------------------------------------------------------- what tests use

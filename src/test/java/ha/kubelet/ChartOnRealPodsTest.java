@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(OneRealClusterAtATime.class)
 class ChartOnRealPodsTest {
     static final List<String> PARITY = List.of("rollout", "health", "quorum", "write", "read", "replica-health", "transfer");
-    static final Duration DRIVER_LIMIT = Duration.ofMinutes(9);
+    static final Duration DRIVER_LIMIT = Duration.ofMinutes(11);
 
     @TempDir
     Path tmp;
@@ -41,7 +41,8 @@ class ChartOnRealPodsTest {
 
     /**
      * One driver run on 3 pods rendered from the chart's defaults plus persistence (rolling-restart needs claims): the
-     * parity phases, scale-up, failover and rolling-restart, with the background writes sent as through the chart's
+     * parity phases, scale-up, failover, pause (the fake docker plays the kind node: its kill reaches the pod's process)
+     * and rolling-restart, with the background writes sent as through the chart's
      * client Service (the default), must all pass, and the test's own read of every pod must agree with every verdict
      * ({@link IndependentCheck}). Every pod was reached through port-forwards; the scale went through helm upgrade.
      */
@@ -50,7 +51,7 @@ class ChartOnRealPodsTest {
         System.out.print(PodRewrites.describe());
         try (RealPods pods = RealPods.builder().chart(chart()).set("persistence.enabled", "true").start()) {
             List<String> phases = new ArrayList<>(PARITY);
-            phases.addAll(List.of("scale-up", "failover", "rolling-restart"));
+            phases.addAll(List.of("scale-up", "failover", "pause", "rolling-restart"));
             DriverRun run = DriverRun.of(pods, DRIVER_LIMIT, "--phases", String.join(",", phases), "--scale-to", "4", "--no-fail-fast",
                     "--timeout", "240s", "--report-dir", tmp.toString());
             System.out.println("fixture run of " + phases.size() + " phases: driver took " + Log.seconds(run.took()));
@@ -63,6 +64,9 @@ class ChartOnRealPodsTest {
                 assertTrue(pods.kube().portForwardStreams(pod) > 0, "no port-forward reached " + pod + "\n" + pods.story());
             }
             run.stdout().lines().filter(l -> l.contains("port-forwards: ")).findFirst().ifPresent(l -> System.out.println("the driver said: " + l.strip()));
+            List<String> signals = pods.kube().signalsSent();
+            assertEquals(2, signals.size(), () -> "pause stopped one pod's process and continued it, through the kind node: " + signals);
+            assertTrue(signals.get(0).startsWith("STOP ") && signals.get(1).equals("CONT " + signals.get(0).substring(5)), signals::toString);
             List<String> helm = pods.kube().calls("helm");
             assertTrue(helm.stream().anyMatch(l -> l.startsWith("upgrade ") && l.contains("replicaCount=4")), helm.toString());
             for (int ordinal = 0; ordinal < 3; ordinal++) {
@@ -70,8 +74,12 @@ class ChartOnRealPodsTest {
             }
             Map<String, List<String>> held = PodReads.markersOnEveryPod(pods, 3, "integration-test");
             IndependentCheck.Findings findings = IndependentCheck.check(report, IndependentCheck.historyOps(tmp.resolve("history.jsonl")), held);
-            ha.e2e.TestNotes.add("ChartOnRealPodsTest", "chart pods, --write-via service: " + findings.perPhase() + "; longest unavailable: failover "
-                    + report.path("figures").path("failover.longest unavailable").asText("-") + ", rolling-restart "
+            ha.e2e.TestNotes.add("ChartOnRealPodsTest", "chart pods, --write-via service: " + findings.perPhase() + "; pause: election "
+                    + report.path("figures").path("pause.election time").asText("-") + ", woken pod followed after "
+                    + report.path("figures").path("pause.woken node followed after").asText("-") + ", linearizable reads "
+                    + report.path("figures").path("pause.linearizable reads on the woken node").asText("-") + "; longest unavailable: failover "
+                    + report.path("figures").path("failover.longest unavailable").asText("-") + ", pause "
+                    + report.path("figures").path("pause.longest unavailable").asText("-") + ", rolling-restart "
                     + report.path("figures").path("rolling-restart.longest unavailable").asText("-") + "\nindependent read of every pod: "
                     + findings.summary() + (findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
             assertTrue(findings.agrees(), () -> "the pods' data disagrees with the suite's verdicts: " + findings.failures() + "\n" + pods.story());

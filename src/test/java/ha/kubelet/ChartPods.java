@@ -281,6 +281,7 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
                 .withLabels(labels).withAnnotations(template.getMetadata().getAnnotations())
                 .withCreationTimestamp(Instant.now().toString()).endMetadata()
                 .withSpec(spec).withNewStatus().withPhase("Pending").endStatus().build();
+        pod.getSpec().setNodeName(MockKube.KIND_NODE);   // as kind schedules it: the one node the fake docker reaches
         Pod created = client.pods().resource(pod).create();
         PodRunner runner = new PodRunner(created, this, base.resolve("pods"));
         runners.put(name, runner);
@@ -361,6 +362,17 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
             return stsName + "-" + HexFormat.of().formatHex(digest).substring(0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The kind node's kill (pause): SIGSTOP or SIGCONT of the pod's running container process and its descendants. */
+    @Override
+    public void signal(int ordinal, String signal) {
+        for (PodRunner r : List.copyOf(runners.values())) {
+            if (ordinal(r.name()) == ordinal) {
+                event("pod " + r.name() + ": kill -" + signal + " from the kind node");
+                r.signal(signal);
+            }
         }
     }
 

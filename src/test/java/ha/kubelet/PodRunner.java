@@ -557,6 +557,30 @@ final class PodRunner {
         }
     }
 
+    /**
+     * Sends the container's process and everything it started {@code signal} ("STOP", "CONT"), as {@code kill} on the
+     * kind node does to a container's process (the pause fault); children first for STOP, the process first for CONT.
+     */
+    void signal(String signal) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, String.valueOf(p.pid())));
+        p.descendants().forEach(d -> command.add(String.valueOf(d.pid())));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                ctx.event("pod " + name + ": " + String.join(" ", command) + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            ctx.event("pod " + name + ": cannot run kill: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The pod's status as the kubelet reports it. */
     PodStatus status() {
         Container main = pod.getSpec().getContainers().get(0);
@@ -565,6 +589,7 @@ final class PodRunner {
         ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(main.getName()).withImage(main.getImage())
                 .withReady(ready()).withStarted(running && started).withRestartCount(restarts);
         if (running) {
+            cs.withContainerID("containerd://" + ha.kube.MockKube.containerId(ordinalOf(name)));
             cs.withNewState().withNewRunning().withStartedAt(String.valueOf(startedAt)).endRunning().endState();
         } else if (lastExitCode != null && waitingReason == null) {
             cs.withNewState().withNewTerminated().withExitCode(lastExitCode).endTerminated().endState();
@@ -581,6 +606,11 @@ final class PodRunner {
                 .addNewCondition().withType("ContainersReady").withStatus(ready() ? "True" : "False").endCondition()
                 .addNewCondition().withType("Ready").withStatus(ready() ? "True" : "False").endCondition()
                 .withContainerStatuses(status).build();
+    }
+
+    private static int ordinalOf(String podName) {
+        int dash = podName.lastIndexOf('-');
+        return Integer.parseInt(podName.substring(dash + 1));
     }
 
     static Function<Pod, String> describe() {

@@ -108,7 +108,8 @@ public final class RealPods implements AutoCloseable {
                 boolean root = Long.valueOf(0).equals(((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue());
                 PodRewrites.Setup setup = new PodRewrites.Setup(p.installation(), p.jdk(), p.busybox(), applets, base.resolve("hosts"), root);
                 ChartPods pods = new ChartPods(chart, release, namespace, values, new Helm(helmExecutable(), null, namespace), setup, base);
-                MockKube kube = MockKube.builder(pods).namespace(namespace).release(release).start();
+                // named as kind names its contexts, so that the suite's pause runs, the fake docker playing the kind node
+                MockKube kube = MockKube.builder(pods).namespace(namespace).release(release).contextName("kind-fixture").start();
                 return new RealPods(kube, pods, base);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

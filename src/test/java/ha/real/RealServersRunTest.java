@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 3 nodes, each run's verdicts checked by the test's own read of every node's data ({@link IndependentCheck}: a
  * standalone server on a copy of each data folder, read over plain HTTP).
  * <ol>
- *   <li>All 11 phases with the default {@code --write-via service}: writes go only to ready nodes, as through the chart's
+ *   <li>All 12 phases with the default {@code --write-via service}: writes go only to ready nodes, as through the chart's
  *       client Service, and every phase must pass.</li>
  *   <li>failover and rolling-restart with {@code --write-via every-node}: writes also reach restarting nodes, which on
  *       26.8.1 acknowledge rows before they rejoin and lose them. The run must report lost or missing rows, classed by
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(OneRealClusterAtATime.class)
 class RealServersRunTest {
     static final List<String> PHASES = List.of("rollout", "health", "quorum", "write", "read", "replica-health", "transfer",
-            "scale-up", "snapshot-recovery", "failover", "rolling-restart");
+            "scale-up", "snapshot-recovery", "failover", "pause", "rolling-restart");
     static final String PASSWORD = "real-server-test-pw-8c1f";
     static final String DATABASE = "integration-test";
     static final List<String> NODES = List.of("arcadedb-0", "arcadedb-1", "arcadedb-2");
@@ -119,20 +119,25 @@ class RealServersRunTest {
 
     @Test
     void everyPhasePassesWithWritesSentAsThroughTheClientServiceAndAnIndependentReadAgrees() throws Exception {
-        Run run = drive("service", Duration.ofMinutes(12),
+        Run run = drive("service", Duration.ofMinutes(14),
                 "--server-setting", "arcadedb.ha.snapshotThreshold=20", "--server-setting", "arcadedb.ha.logPurgeGap=5",
                 "--server-setting", "arcadedb.ha.logSegmentSize=1MB", "--server-setting", "arcadedb.ha.appendBufferSize=512KB",
                 "--server-setting", "arcadedb.ha.writeBufferSize=1MB");
         assertEquals(PHASES, new ArrayList<>(run.phases().keySet()), "every phase ran, in order");
         String junit = Files.readString(run.report().resolve("junit.xml"));
-        assertTrue(junit.contains("tests=\"11\""), junit);
+        assertTrue(junit.contains("tests=\"" + PHASES.size() + "\""), junit);
         Map<String, List<String>> held = heldAtTheEnd(run, "service");
         IndependentCheck.Findings findings = IndependentCheck.check(run.summary(), run.ops(), held);
-        TestNotes.add("real servers", String.format(Locale.ROOT, "default --write-via service: 11 phases on 3 real ArcadeDB servers (%s) "
-                        + "in %.0f s, exit %d: %s; failover election %s (restarted node re-elected: %s), longest unavailable: failover %s, "
-                        + "rolling-restart %s; snapshot install: %s%nindependent read: %s%s", home, run.seconds(), run.process().exitCode(),
+        TestNotes.add("real servers", String.format(Locale.ROOT, "default --write-via service: %d phases on 3 real ArcadeDB servers (%s) "
+                        + "in %.0f s, exit %d: %s; failover election %s (restarted node re-elected: %s); pause: election %s, woken node "
+                        + "followed after %s, its first answer %s, linearizable reads %s, longest unavailable %s; longest unavailable: failover %s, "
+                        + "rolling-restart %s; snapshot install: %s%nindependent read: %s%s", PHASES.size(), home, run.seconds(), run.process().exitCode(),
                 findings.perPhase(), run.figures().path("failover.election time").asText("-"),
                 run.figures().path("failover.restarted node re-elected").asText("-"),
+                run.figures().path("pause.election time").asText("-"), run.figures().path("pause.woken node followed after").asText("-"),
+                run.figures().path("pause.woken node's first answer").asText("-"),
+                run.figures().path("pause.linearizable reads on the woken node").asText("-"),
+                run.figures().path("pause.longest unavailable").asText("-"),
                 run.figures().path("failover.longest unavailable").asText("-"), run.figures().path("rolling-restart.longest unavailable").asText("-"),
                 run.figures().path("snapshot-recovery.snapshot install").asText("-"), findings.summary(),
                 findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
@@ -163,7 +168,9 @@ class RealServersRunTest {
         assertTrue(figures.has("failover.election time") && figures.has("failover.new leader")
                 && figures.has("failover.restarted node re-elected"), "failover reports the election: " + figures);
         assertTrue(figures.path("snapshot-recovery.snapshot install").asText().contains("mode=snapshot"), "a genuine snapshot install: " + figures);
-        for (String phase : List.of("failover", "rolling-restart")) {
+        assertTrue(figures.has("pause.election time") && figures.has("pause.woken node followed after")
+                && figures.has("pause.linearizable reads on the woken node"), "pause reports the election and the woken node: " + figures);
+        for (String phase : List.of("failover", "pause", "rolling-restart")) {
             assertTrue(figures.has(phase + ".writes") && figures.has(phase + ".longest unavailable"), phase + " figures: " + figures);
         }
     }

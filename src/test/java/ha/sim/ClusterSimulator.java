@@ -1014,6 +1014,55 @@ public final class ClusterSimulator implements AutoCloseable {
         throw new UncheckedIOException("cannot bind node " + n.ordinal + " to port " + n.port, last);
     }
 
+    /**
+     * A process frozen or woken (Faults.freeze): frozen, it is offline for Raft (no rounds, no votes, not counted for
+     * the quorum) while its process and leadership record stay, so a frozen leader is lost only once the others' failover
+     * detection passes; woken, it is online again as a follower of the current leader and catches up by the leader's
+     * rounds.
+     */
+    void frozenChanged(int ordinal, boolean on) {
+        lock.lock();
+        try {
+            SimNode n = nodes.get(ordinal);
+            if (!n.running) {
+                return;
+            }
+            if (on) {
+                n.online = false;
+                if (leader != null && leader == ordinal) {
+                    long t = term;
+                    schedule(timings.failoverDetection(), () -> {
+                        if (leader != null && leader == ordinal && term == t && faults.isFrozen(ordinal)) {
+                            leaderLost();
+                            requestElection(timings.leaderNullWindow());
+                        }
+                    });
+                } else if (leader != null) {
+                    long t = term;
+                    schedule(timings.failoverDetection(), () -> quorumCheck(t));
+                }
+            } else {
+                n.online = true;
+                if (leader == null) {
+                    requestElection(timings.leaderNullWindow());
+                }
+            }
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits while the node's process is frozen (false when the simulator closed meanwhile). */
+    boolean awaitThawed(SimNode n) {
+        while (faults.isFrozen(n.ordinal)) {
+            if (closed || !sleepNanos(TimeUnit.MILLISECONDS.toNanos(20))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void refusedChanged(int ordinal, boolean on) {
         SimNode n = nodes.get(ordinal);
         syncHttp(n);

@@ -21,6 +21,7 @@ public final class Faults {
     private final Set<Integer> disagree = ConcurrentHashMap.newKeySet();
     private final Set<Integer> stalled = ConcurrentHashMap.newKeySet();
     private final Set<Integer> detached = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> frozen = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Set<String>> lostMarkers = new ConcurrentHashMap<>();
     private final Map<Integer, Set<String>> duplicatedMarkers = new ConcurrentHashMap<>();
     private volatile boolean neverElect;
@@ -155,8 +156,25 @@ public final class Faults {
         wrongPeerIds = on;
     }
 
+    /**
+     * The node's process is frozen (SIGSTOP) or runs again (SIGCONT). Frozen, it answers nothing (connections are
+     * accepted, as by the kernel, and each request waits until the resume), sends no heartbeat and takes part in no
+     * election; a frozen leader is seen lost by the others after the failover detection, and they elect another. Woken,
+     * it goes on as a follower of whoever leads now: on real 26.8.1 servers the woken leader's first answer to
+     * GET /api/v1/cluster already named the new leader, and requests it had held were then handled as a follower's.
+     */
+    public void freeze(int ordinal, boolean on) {
+        sim.checkOrdinal(ordinal);
+        if (on ? frozen.add(ordinal) : frozen.remove(ordinal)) {
+            sim.frozenChanged(ordinal, on);
+        }
+    }
+
     /** Switches every fault off. */
     public void clear() {
+        for (Integer i : Set.copyOf(frozen)) {
+            freeze(i, false);
+        }
         for (Integer i : Set.copyOf(refused)) {
             refuseConnections(i, false);
         }
@@ -221,6 +239,10 @@ public final class Faults {
 
     boolean isNeverElect() {
         return neverElect;
+    }
+
+    boolean isFrozen(int ordinal) {
+        return frozen.contains(ordinal);
     }
 
     boolean isStalled(int ordinal) {

@@ -16,6 +16,32 @@ import org.junit.jupiter.api.Test;
 
 class FaultsTest {
 
+    /**
+     * A frozen leader answers nothing while frozen, the others elect another, and woken it answers the requests it held
+     * as a follower of the new leader, with the rows written meanwhile.
+     */
+    @Test
+    void aFrozenLeaderIsReplacedAndFollowsWhenWoken() throws Exception {
+        try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {
+            SimClient c = new SimClient(sim);
+            int leader = c.awaitWritableLeader();
+            FailoverTest.seed(c, leader, "pause", 2);
+            sim.faults().freeze(leader, true);
+            java.util.concurrent.CompletableFuture<SimClient.Res> held =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> c.get(leader, "/api/v1/cluster"));
+            SimClient.await(Duration.ofSeconds(5), "another leader while the old one is frozen",
+                    () -> sim.leaderOrdinal() != null && sim.leaderOrdinal() != leader);
+            int next = sim.leaderOrdinal();
+            assertFalse(held.isDone(), "the frozen node answered while frozen: " + (held.isDone() ? held.join() : ""));
+            assertEquals(200, c.command(next, "pause", "INSERT INTO Doc SET name = 'meanwhile', i = 99").status(),
+                    "the new leader acknowledges writes");
+            sim.faults().freeze(leader, false);
+            JsonNode woken = held.get(5, java.util.concurrent.TimeUnit.SECONDS).json();
+            assertFalse(woken.path("isLeader").asBoolean(), "woken, it no longer says it leads: " + woken);
+            SimClient.await(Duration.ofSeconds(5), "the woken node to hold the row written meanwhile", () -> sim.rowCount(leader, "pause", "Doc") == 3);
+        }
+    }
+
     @Test
     void refuseNotStartedSlowAndFailNext() {
         try (ClusterSimulator sim = ClusterSimulator.builder().timings(Timings.fast()).build()) {

@@ -178,6 +178,9 @@ final class NodeHttp {
             try (InputStream in = ex.getRequestBody()) {
                 body = in.readAllBytes();
             }
+            if (!sim.awaitThawed(n)) {
+                return;
+            }
             n.requests.incrementAndGet();
             int inc;
             sim.lock.lock();
@@ -1243,6 +1246,9 @@ final class NodeHttp {
      * ready or no quorum is reachable within arcadedb.ha.quorumTimeout; else appends and waits for the commit.
      */
     Resp leaderWrite(SimNode ln, int lnInc, Req r, Prepare prep) {
+        if (!sim.awaitThawed(ln)) {   // a frozen leader runs no code: a write forwarded to it waits for the resume
+            return null;
+        }
         sim.lock.lock();
         try {
             if (!sim.isAliveLeader(ln) || ln.incarnation != lnInc) {

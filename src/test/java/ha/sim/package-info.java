@@ -106,6 +106,14 @@
  * tries the creation had reached both followers before the next request).</li>
  * <li>A graceful stop cuts requests in flight the same way a crash does (whether a real server answers them
  * before it stops was not checked).</li>
+ * <li>Pause (Faults.freeze, SIGSTOP/SIGCONT from the kind node through the mock's fake docker): a frozen node's
+ * requests wait until the resume, it sends no heartbeat and counts for no quorum, and a frozen leader is replaced after
+ * the failover detection. Woken, it is at once a follower of the current leader: on real 26.8.1 servers (3 local
+ * nodes, leader frozen 20 s and longer) the woken leader's first answer to GET /api/v1/cluster already said it was not
+ * the leader (isLeader false; leaderId the new leader, or null for a moment, and once still its own id), and a write it had been sent around the resume was
+ * forwarded to the new leader and held by every node. A woken leader that still believes it leads was not seen on a
+ * real server and is not modelled; the simulator's one shared log means a frozen leader's own uncommitted entries never
+ * diverge. The fake pids (4000000 + ordinal) are never signalled for real.</li>
  * </ul>
  */
 package ha.sim;

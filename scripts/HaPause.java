@@ -1,0 +1,168 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
+//CDS
+//SOURCES ha/*.java
+//DESCRIPTION Phase pause: freeze the leader (SIGSTOP) past the election timeout under a steady write load; the others elect a leader in a new term, the woken node follows it and serves no stale read, and no acknowledged write is lost.
+package ha.scripts;
+
+import ha.Cli;
+import ha.ClusterOps;
+import ha.CommonOptions;
+import ha.DisruptivePhase;
+import ha.Durations;
+import ha.Elections;
+import ha.Fault;
+import ha.FaultContext;
+import ha.History;
+import ha.Log;
+import ha.Node;
+import ha.Pause;
+import ha.PauseChecks;
+import ha.PhaseContext;
+import ha.PhaseRunner;
+import ha.PhaseSkipped;
+import ha.ServerLogs;
+import ha.UsageException;
+import ha.Wait;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "ha-pause", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
+        description = {HaPause.PURPOSE, "",
+            "A background writer inserts numbered rows (--write-via); the leader's server process is frozen with SIGSTOP "
+                + "(locally kill -STOP; on kind from the kind node's side) for --pause-for, by default twice the cluster's "
+                + "arcadedb.ha.electionTimeoutMax (10 s when unset), then resumed with SIGCONT. While it is frozen the others "
+                + "elect a leader in a new term and acknowledge writes again. After the resume the woken node follows the new "
+                + "leader; its linearizable reads must hold every row acknowledged before them; a write it acknowledged after the "
+                + "new leader's election and before it followed must be held by the cluster (on 26.8.1 it forwards such writes "
+                + "to the new leader). Figures: election time, longest unavailable, how long "
+                + "the woken node took to follow, and what it answered first. Then the checker's verdict (a lost row is "
+                + "named with its time relative to the pause and the resume) and the invariants. Skipped where the target "
+                + "cannot freeze a process."})
+public class HaPause extends DisruptivePhase implements Callable<Integer> {
+    static final String PURPOSE = "freeze the leader (SIGSTOP) past the election timeout under a steady write load; the others "
+            + "elect a leader in a new term, the woken node follows it and serves no stale read, and no acknowledged write is lost";
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--pause-for", paramLabel = "DURATION", converter = Durations.class,
+            description = "How long the leader stays frozen; longer than arcadedb.ha.electionTimeoutMax (default: twice it).")
+    Duration pauseFor;
+
+    private Pause pause;
+    private Node elected;
+    private long electedMillis;
+    private long followedMillis = Long.MAX_VALUE;
+    private PauseChecks checks;
+
+    public HaPause() {
+        super(Pause.NODES_NEEDED);
+    }
+
+    /** Sets --pause-for (null: derived from the election timeout). */
+    public HaPause pauseFor(Duration d) {
+        pauseFor = d;
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return "pause";
+    }
+
+    @Override
+    public String summary() {
+        return PURPOSE;
+    }
+
+    @Override
+    protected void checkApplicable(PhaseContext ctx) {
+        ctx.target().cannotFreeze().ifPresent(why -> {
+            throw new PhaseSkipped(why);
+        });
+    }
+
+    @Override
+    protected Fault fault(PhaseContext ctx) {
+        Duration electionTimeout = Pause.electionTimeoutMax(ctx.target().settings());
+        if (pauseFor != null && pauseFor.compareTo(electionTimeout) <= 0) {
+            throw new UsageException("--pause-for " + Log.seconds(pauseFor) + " must be longer than the election timeout "
+                    + Pause.ELECTION_TIMEOUT_MAX + " = " + Log.seconds(electionTimeout));
+        }
+        pause = Pause.of(Fault.Pick.LEADER, pauseFor != null ? pauseFor : Pause.boundFor(ctx.target().settings()));
+        checks = new PauseChecks();
+        elected = null;
+        followedMillis = Long.MAX_VALUE;
+        return pause;
+    }
+
+    @Override
+    protected String writer() {
+        return "pause";
+    }
+
+    @Override
+    protected String after() {
+        return "after the pause";
+    }
+
+    /** While the leader is frozen the others elect a leader of a new term and acknowledge writes again. */
+    @Override
+    protected void whileApplied(PhaseContext ctx, FaultContext fault) {
+        try {
+            List<Node> others = ctx.target().nodes().stream().filter(n -> !n.equals(pause.node())).toList();
+            ClusterOps.Views views = Wait.until("the others to agree on a leader elected in a new term", Wait.HTTP_POLL, ctx.timeout(),
+                    () -> ctx.cluster().views(others), v -> Elections.newTermLeader(ctx.target(), v, fault.before()) != null);
+            elected = Elections.newTermLeader(ctx.target(), views, fault.before());
+            electedMillis = System.currentTimeMillis();
+            ctx.event("became-leader", elected, "elected while " + pause.node() + " was paused");
+            ctx.figure("election time", Log.seconds(pause.sincePaused()));
+            ctx.figure("new leader", elected.name());
+            Long term = ServerLogs.lastTerm(ctx.target(), elected);
+            if (fault.before().term() != null && term != null) {
+                ctx.figure("term", fault.before().term() + " -> " + term);
+            }
+            Wait.until("a write acknowledged after the election while " + pause.node() + " is still paused", Wait.HTTP_POLL, ctx.timeout(),
+                    () -> ctx.history().ops(ctx.phase()).stream().filter(o -> o.outcome() == History.Outcome.ACKNOWLEDGED
+                            && o.answeredMillis() >= electedMillis).count(), n -> n > 0);
+            ctx.figure("writes acknowledged again after", Log.seconds(pause.sincePaused()));
+            if (pause.sincePaused().compareTo(pause.bound()) > 0) {
+                Log.step("the election and a write took %s, longer than the pause's bound %s: resuming now",
+                        Log.seconds(pause.sincePaused()), Log.seconds(pause.bound()));
+            }
+        } catch (RuntimeException e) {
+            pause.resume(fault);
+            throw e;
+        }
+    }
+
+    /** The woken node follows the new leader; its linearizable reads meanwhile and once it follows are not stale. */
+    @Override
+    protected void afterHeal(PhaseContext ctx, FaultContext fault) {
+        followedMillis = checks.awaitFollowing(ctx, pause, elected);
+        ctx.figure("woken node followed after", Log.seconds(Duration.ofMillis(followedMillis - pause.resumedMillis())));
+        ctx.figure("woken node's first answer", checks.firstStatus());
+        ctx.figure("linearizable reads on the woken node", checks.reads());
+        ctx.awaitLeader("every node, the woken one too, to name the same leader");
+    }
+
+    @Override
+    protected String judgeMore(PhaseContext ctx) {
+        return checks.verdict(ctx, pause, electedMillis, followedMillis);
+    }
+
+    @Override
+    public Integer call() {
+        return PhaseRunner.runAlone(common, this);
+    }
+
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaPause(), args));
+    }
+}
