@@ -146,6 +146,9 @@ class RealServersRunTest {
         List<String> lateRows = new ArrayList<>();
         for (JsonNode p : run.phases().values()) {
             String late = lateRowsAfterASnapshotInstall(p, run.ops());
+            if (late == null) {
+                late = aReplicaThatStoppedFollowing(p, run.figures());
+            }
             if (late != null) {
                 lateRows.add(late);
                 continue;
@@ -159,9 +162,9 @@ class RealServersRunTest {
         } else {
             // the suite must fail the run for it, and say so in junit.xml too
             assertEquals(1, run.process().exitCode(), run.process()::all);
-            assertTrue(junit.contains("failures=\"1\""), junit);
-            TestNotes.add("real servers", "ArcadeDB finding (docs/upstream-findings.md, a follower that has just installed a "
-                    + "snapshot holds back the last row): " + lateRows);
+            assertTrue(junit.contains("failures=\"" + lateRows.size() + "\""), junit);
+            TestNotes.add("real servers", "ArcadeDB findings (docs/upstream-findings.md, \"Seen, not yet reproducible with one "
+                    + "command\"), the run failed for them and the independent read confirmed them: " + lateRows);
         }
         assertTrue(findings.acknowledged() > 100, "the history records the run's writes: " + findings.acknowledged());
         JsonNode figures = run.figures();
@@ -202,6 +205,30 @@ class RealServersRunTest {
         assertTrue(Files.readString(Path.of(System.getProperty("ha.projectRoot", ".")).resolve("docs/upstream-findings.md"))
                 .contains("A follower that has just installed a snapshot holds back"), "the finding is written up for ArcadeDB");
         return m.group(1) + " lacked " + named + " for the whole deadline";
+    }
+
+    /**
+     * The other failure of the default run that is ArcadeDB's (docs/upstream-findings.md, "A node restarted in a rolling
+     * restart stays without a leader"): rolling-restart reports MISSING rows, none lost, every one lacking on the same
+     * single node, which still names no leader when the checker gives up. The independent read has already confirmed
+     * each of those rows absent from that node and present on the others. Null when {@code phase} is not that failure.
+     */
+    private static String aReplicaThatStoppedFollowing(JsonNode phase, JsonNode figures) throws IOException {
+        String message = phase.path("message").asText();
+        if (!"rolling-restart".equals(phase.path("name").asText()) || !"failed".equals(phase.path("status").asText())
+                || !message.startsWith("MISSING") || !message.contains("the cluster did not settle")
+                || figures.path("rolling-restart.lost rows").size() > 0) {
+            return null;
+        }
+        Set<String> lackingOn = new TreeSet<>();
+        figures.path("rolling-restart.missing rows").forEach(nodes -> nodes.forEach(n -> lackingOn.add(n.asText())));
+        int rows = figures.path("rolling-restart.missing rows").size();
+        if (rows == 0 || lackingOn.size() != 1 || !message.contains(lackingOn.iterator().next() + ": leaderId=null")) {
+            return null;
+        }
+        assertTrue(Files.readString(Path.of(System.getProperty("ha.projectRoot", ".")).resolve("docs/upstream-findings.md"))
+                .contains("A node restarted in a rolling restart stays without a leader"), "the finding is written up for ArcadeDB");
+        return lackingOn.iterator().next() + " named no leader after the rolling restart and lacked " + rows + " acknowledged rows";
     }
 
     @Test
