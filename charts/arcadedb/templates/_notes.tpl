@@ -60,9 +60,10 @@ Set persistence.enabled=true to keep them.
   Studio. To turn it on, upgrade with --set-string 'extraSettings.arcadedb\.studio\.enabled=true'.
 {{- end }}
 
-3. Applications connect through the client Service ({{ $inCluster }}), not to a pod: it only routes
-  to ready pods, and a follower forwards writes to the leader. A pod that is still starting acknowledges writes
-  before its HA plugin runs and never replicates them (docs/upstream-findings.md in the suite's repository).
+3. Applications connect through the client Service, {{ $inCluster }}, not to a pod:
+  the Service only routes to ready pods, and a follower forwards writes to the leader. A pod that is still starting
+  acknowledges writes before its HA plugin runs and never replicates them (docs/upstream-findings.md in the suite's
+  repository).
   Give each application a user of its own instead of root (names of 4 characters or more; see "Security" in
   ArcadeDB's documentation, https://docs.arcadedb.com):
 

@@ -85,7 +85,7 @@ class NotesTest {
     @Test
     void notesSendApplicationsThroughTheClientServiceWithAUserOfTheirOwn() {
         String n = notes("orders-arcadedb", "prod", set("replicaCount", "3"));
-        assertTrue(n.contains("3. Applications connect through the client Service (http://orders-arcadedb-http.prod.svc.cluster.local:2480), not to a pod"), n);
+        assertTrue(n.contains("3. Applications connect through the client Service, http://orders-arcadedb-http.prod.svc.cluster.local:2480, not to a pod:"), n);
         assertTrue(n.contains("docs/upstream-findings.md"), n);
         assertTrue(n.contains("-d '{\"command\":\"create user {\\\"name\\\":\\\"my-app\\\",\\\"password\\\":\\\"<app password>\\\","
                 + "\\\"databases\\\":{\\\"<database>\\\":[\\\"admin\\\"]}}\"}'"), n);
