@@ -72,11 +72,15 @@ if [[ -t 0 ]]; then export JBANG_STDIN_NOTTY=false; else export JBANG_STDIN_NOTT
 export JBANG_LAUNCH_CMD="$0"
 # `jbang app install NAME@.` would install a command that looks the catalog '.' up in whatever folder it runs from
 # (and fails elsewhere with "Unknown catalog '.'"): refuse it with the form that works.
-if [[ "${1:-}" == app && "${2:-}" == install ]]; then
-  for arg in "${@:3}"; do
+if [[ " $* " == *" app install "* ]]; then
+  for arg in "$@"; do
     if [[ "$arg" == *@. || "$arg" == *@./ ]]; then
       form="jbang app install"
-      for a in "${@:3}"; do if [[ "$a" == "$arg" ]]; then form+=" ${a%@*}@\"\$PWD\""; else form+=" $a"; fi; done
+      past=false
+      for a in "$@"; do
+        if $past; then if [[ "$a" == "$arg" ]]; then form+=" ${a%@*}@\"\$PWD\""; else form+=" $a"; fi; fi
+        [[ "$a" == install ]] && past=true
+      done
       echo "jbang: error: $arg names the catalog by the relative path '.', which an installed command resolves in the folder it runs from (Unknown catalog '.'); give the catalog's absolute path: $form" >&2
       exit 2
     fi

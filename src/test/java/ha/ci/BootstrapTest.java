@@ -93,6 +93,9 @@ class BootstrapTest {
                 + " folder it runs from (Unknown catalog '.'); give the catalog's absolute path: jbang app install --name arcadedb-ha"
                 + " arcadedb-ha@\"$PWD\"", run.stderr().strip());
         assertFalse(Files.exists(jbangHome.resolve("bin/arcadedb-ha")), "nothing was installed");
+        Run quiet = run(ROOT, env, "bash", ROOT.resolve(".tools/bin/jbang").toString(), "--quiet", "app", "install", "ha-quorum@.");
+        assertEquals(2, quiet.exitCode(), quiet.stdout() + quiet.stderr());
+        assertTrue(quiet.stderr().strip().endsWith("give the catalog's absolute path: jbang app install ha-quorum@\"$PWD\""), quiet.stderr());
         String readme = Files.readString(ROOT.resolve("README.md"));
         assertTrue(readme.contains("Unknown catalog '.'"), "the README says why \"$PWD\" is needed");
     }
