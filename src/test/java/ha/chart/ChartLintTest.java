@@ -45,6 +45,25 @@ class ChartLintTest {
         assertFalse(r.stdout().contains("[WARNING]") || r.stdout().contains("[ERROR]"), r.stdout());
     }
 
+    /** helm lint only logs a template's fail; the chart's refusals must fail lint too, as they fail helm template. */
+    @Test
+    void helmLintRefusesWhatHelmTemplateRefuses() {
+        for (String value : List.of("replicaCount=2", "auth.secretKey=a b")) {
+            Procs.Result lint = Procs.run(List.of(ChartFixture.HELM, "lint", ChartFixture.CHART.toString(), "--set", value), java.time.Duration.ofMinutes(1));
+            assertEquals(1, lint.exitCode(), value + ": " + lint.stdout() + lint.stderr());
+            assertTrue(lint.stdout().contains("[ERROR] templates/statefulset.yaml"), value + ": " + lint.stdout());
+            Procs.Result template = ChartFixture.helm(ChartFixture.NAMESPACE).tryTemplate("test-arcadedb", ChartFixture.CHART,
+                    Map.of(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1)), List.of());
+            assertEquals(1, template.exitCode(), value + ": " + template.stderr());
+            String reason = template.stderr().lines().filter(l -> l.startsWith("Error: execution error")).findFirst().orElse("");
+            String said = reason.substring(reason.indexOf("): ") + 3);
+            assertTrue(!said.isEmpty() && lint.stdout().replace("\\\"", "\"").contains(said), "lint quotes the reason helm template gives, '" + said + "': " + lint.stdout());
+        }
+        Procs.Result allowed = Procs.run(List.of(ChartFixture.HELM, "lint", ChartFixture.CHART.toString(), "--set", "replicaCount=2",
+                "--set", "ha.allowTwoReplicas=true"), java.time.Duration.ofMinutes(1));
+        assertEquals(0, allowed.exitCode(), allowed.stdout() + allowed.stderr());
+    }
+
     @Test
     void chartMetadataPinsArcadedb2681() throws IOException {
         JsonNode chart = new ObjectMapper(new YAMLFactory()).readTree(ChartFixture.CHART.resolve("Chart.yaml").toFile());

@@ -14,6 +14,8 @@ import ha.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -66,10 +68,21 @@ class QuorumGuardTest {
         assertTrue(notes.contains("Prefer an odd count"), notes);
     }
 
+    /** The warning for even counts exists only in NOTES; the chart's README and values.yaml say where it is. */
+    @Test
+    void theDocsSayTheEvenCountWarningIsInTheNotes() throws IOException {
+        String readme = Files.readString(ChartFixture.CHART.resolve("README.md"));
+        String values = Files.readString(ChartFixture.CHART.resolve("values.yaml"));
+        assertTrue(readme.contains("Even member counts render, with a warning in the NOTES that `helm install`"), readme);
+        assertTrue(readme.contains("even counts render, with a warning in the NOTES. |"), readme);
+        assertTrue(values.contains("even counts render, with a warning in the NOTES."), values);
+        assertFalse((readme + values).contains("even counts render with a warning"), "no claim of a warning elsewhere");
+    }
+
     @ParameterizedTest(name = "replicaCount={0}")
     @ValueSource(ints = {1, 3, 5, 7})
     void oddCountsRenderWithoutWarnings(int n) {
-        String notes = notes(set("replicaCount", String.valueOf(n)));
+        String notes = notes(set("replicaCount", String.valueOf(n), "persistence.enabled", "true"));
         assertFalse(notes.contains("WARNING"), notes);
     }
 

@@ -1,6 +1,7 @@
 package ha.ci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ha.kube.HealthStubs;
@@ -30,9 +31,14 @@ class IntegrationScriptTest {
     }
 
     static Run script(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return scriptIn(ROOT, env, args);
+    }
+
+    /** Runs the script with {@code dir} as the current folder, as a user who calls it by a relative path would. */
+    static Run scriptIn(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("ci/integration-test.sh").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         // the script picks its target from these: only what a test gives counts, not the developer's own settings
         pb.environment().keySet().removeAll(List.of("ARCADEDB_HOME", "KUBECONFIG"));
         pb.environment().putAll(env);
@@ -131,28 +137,58 @@ class IntegrationScriptTest {
 
     @Test
     void nothingToTestIsOneShortLine() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", ROOT.resolve(".tools/bin") + ":/usr/local/bin:/usr/bin:/bin",
-                "KUBECONFIG", tmp.resolve("no-kubeconfig").toString(), "HOME", tmp.toString(),
-                "JBANG_DIR", ROOT.resolve(".tools/jbang-home").toString()));
-        Run run = script(env, "--phases", "health");
+        Run run = script(noKubeEnv(), "--phases", "health");
         assertEquals(1, run.exitCode(), run.stdout() + run.stderr());
         String line = run.stderr().strip().lines().reduce((a, b) -> b).orElse("");
-        assertEquals("error: nothing to test: pass --kind, --context NAME, or set ARCADEDB_HOME (see --help)", line);
+        assertEquals("error: nothing to test: pass --kind, --context NAME, or --target local with --arcadedb-home DIR or ARCADEDB_HOME"
+                + " (see --help)", line);
     }
 
+    private Map<String, String> noKubeEnv() {
+        return new java.util.HashMap<>(Map.of("PATH", ROOT.resolve(".tools/bin") + ":/usr/local/bin:/usr/bin:/bin",
+                "KUBECONFIG", tmp.resolve("no-kubeconfig").toString(), "HOME", tmp.toString(),
+                "JBANG_DIR", ROOT.resolve(".tools/jbang-home").toString()));
+    }
+
+    /** ARCADEDB_HOME is the installation of --target local, for the script as for the driver: it never picks the target. */
     @Test
-    void arcadedbHomeWinsOverACurrentContextAsDocumented() throws Exception {
+    void arcadedbHomeDoesNotPickTheTargetAsItDoesNotForTheDriver() throws Exception {
         try (HealthStubs pods = new HealthStubs(204, 204, 204);
              MockKube kube = MockKube.builder(pods).start()) {
             Map<String, String> env = new java.util.HashMap<>(envWith(kube, false));
             env.put("ARCADEDB_HOME", tmp.resolve("no-arcadedb").toString());
             Run run = script(env, "--phases", "health", "--report-dir", tmp.resolve("r").toString());
-            assertTrue(run.stdout().contains("== jbang scripts/ArcadedbHa.java --target local"), run.stdout() + run.stderr());
-            assertEquals(2, run.exitCode(), run.stdout() + run.stderr());
-            assertTrue(run.stderr().contains("error: --arcadedb-home " + tmp.resolve("no-arcadedb") + ": no such directory"), run.stderr());
+            assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+            assertTrue(run.stdout().contains("== jbang scripts/ArcadedbHa.java --release test-arcadedb"), run.stdout());
+            assertTrue(run.stdout().contains("[1/1] health passed"), run.stdout());
             String doc = Files.readString(ROOT.resolve("docs/running-locally.md"));
-            assertTrue(doc.contains("`ARCADEDB_HOME` set: the local target, even when a kube context exists"), "the doc says the same order");
+            assertTrue(doc.contains("`ARCADEDB_HOME` never chooses the target"), "the doc says the same order");
         }
+    }
+
+    /** A wrong ARCADEDB_HOME is named as the variable, not as an --arcadedb-home the user never passed. */
+    @Test
+    void aWrongArcadedbHomeIsNamedAsTheVariable() throws Exception {
+        Map<String, String> env = noKubeEnv();
+        env.put("ARCADEDB_HOME", tmp.resolve("no-arcadedb").toString());
+        Run run = script(env, "--target", "local", "--phases", "health", "--report-dir", tmp.resolve("r").toString());
+        assertEquals(2, run.exitCode(), run.stdout() + run.stderr());
+        assertTrue(run.stderr().contains("error: ARCADEDB_HOME " + tmp.resolve("no-arcadedb") + ": no such directory"), run.stderr());
+        assertFalse(run.stderr().contains("--arcadedb-home " + tmp.resolve("no-arcadedb")), run.stderr());
+    }
+
+    /** Run from another folder, the paths given are the caller's: ../x means next to that folder, not next to the repository. */
+    @Test
+    void pathsAreRelativeToTheCallersFolderAndEveryOptionTakesTheEqualsForm() throws Exception {
+        Path caller = Files.createDirectories(tmp.resolve("caller"));
+        Files.createDirectories(tmp.resolve("home/lib"));  // a distribution without jars: the driver says so, naming the folder it got
+        Run run = scriptIn(caller, noKubeEnv(), "--target=local", "--nodes=5", "--report-dir=reports", "--run-id=rel-paths",
+                "--arcadedb-home=../home", "--work-dir", "work", "--phases=health");
+        assertEquals(2, run.exitCode(), run.stdout() + run.stderr());
+        assertTrue(run.stdout().contains("== jbang scripts/ArcadedbHa.java --target local --report-dir " + caller.resolve("reports")
+                + " --nodes 5 --run-id rel-paths --arcadedb-home " + caller + "/../home --work-dir " + caller + "/work --phases health"),
+                run.stdout());
+        assertTrue(run.stderr().contains("--arcadedb-home " + caller + "/../home has no jars in lib/"), run.stderr());
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ci/integration-test.sh chooses the local target when there is no kube context but ARCADEDB_HOME is set. */
+/** ci/integration-test.sh with --target local and the installation from ARCADEDB_HOME, as the driver reads it. */
 class LocalScriptTest {
     private static final Path ROOT = Path.of(System.getProperty("ha.projectRoot", ".")).toAbsolutePath();
 
@@ -55,21 +55,22 @@ class LocalScriptTest {
         Run run = script(Map.of(), List.of("--phases", "health"));
         assertEquals(1, run.exitCode(), run.stdout() + run.stderr());
         String last = run.stderr().strip().lines().reduce((a, b) -> b).orElse("");
-        assertEquals("error: nothing to test: pass --kind, --context NAME, or set ARCADEDB_HOME (see --help)", last);
+        assertEquals("error: nothing to test: pass --kind, --context NAME, or --target local with --arcadedb-home DIR or ARCADEDB_HOME"
+                + " (see --help)", last);
     }
 
     @Test
-    void withoutAKubeContextItRunsTheSuiteAgainstArcadedbHome() throws Exception {
+    void targetLocalRunsTheSuiteAgainstArcadedbHome() throws Exception {
         Path work = tmp.resolve("work");
         Path report = tmp.resolve("report");
         Map<String, String> env = new HashMap<>(Map.of("ARCADEDB_HOME", StandIn.home().toString()));
-        List<String> args = new ArrayList<>(List.of("--report-dir", report.toString(), "--phases", "rollout,quorum,write,read",
+        List<String> args = new ArrayList<>(List.of("--target", "local", "--report-dir", report.toString(), "--phases", "rollout,quorum,write,read",
                 "--timeout", "60s", "--work-dir", work.toString(), "--server-java", StandIn.java().toString(),
                 "--server-main-class", StandIn.MAIN_CLASS, "--server-jvm-option=-XX:TieredStopAtLevel=1"));
         Run run = script(env, args);
         assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
-        assertTrue(run.stdout().contains("== jbang scripts/ArcadedbHa.java --target local --report-dir " + report
-                + " --arcadedb-home " + StandIn.home()), run.stdout());
+        assertTrue(run.stdout().contains("== jbang scripts/ArcadedbHa.java --target local --report-dir " + report), run.stdout());
+        assertTrue(run.stdout().contains(StandIn.home() + " (ARCADEDB_HOME)"), "the driver took the installation from the variable: " + run.stdout());
         assertTrue(run.stdout().contains("4 passed, 0 failed"), run.stdout());
         assertTrue(Files.isRegularFile(report.resolve("report.json")) && Files.isRegularFile(report.resolve("junit.xml")));
         assertEquals(List.of(), Leftovers.processesUsing(work), "no server process may outlive the script");
