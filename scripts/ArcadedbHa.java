@@ -5,6 +5,7 @@
 //SOURCES ha/*.java
 //SOURCES HaRollout.java HaHealth.java HaQuorum.java HaWrite.java HaRead.java HaReplicaHealth.java HaTransfer.java
 //SOURCES HaScaleUp.java HaSnapshotRecovery.java HaFailover.java HaRollingRestart.java
+//SOURCES HaPartition.java
 //DESCRIPTION The ArcadeDB HA suite: runs every phase (or --phases/--from) in order against one cluster, the chart's release or local server processes.
 package ha.scripts;
 
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
             "alias ha-<phase>):",
             "  rollout, health, quorum, write, read, replica-health, transfer,",
             "  then the disruptive ones: scale-up, snapshot-recovery, failover,",
-            "  rolling-restart",
+            "  rolling-restart, partition",
             "",
             "Exit code: 0 every selected phase passed, 1 a phase failed or the cluster",
             "could not be used, 2 bad usage."})
@@ -61,7 +62,8 @@ public class ArcadedbHa implements Callable<Integer> {
     public List<Phase> allPhases() {
         return List.of(new HaRollout(), new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead(),
                 new HaReplicaHealth(), new HaTransfer(),
-                new HaScaleUp().to(scaleTo).keep(keepScaled), new HaSnapshotRecovery(), new HaFailover(), new HaRollingRestart());
+                new HaScaleUp().to(scaleTo).keep(keepScaled), new HaSnapshotRecovery(), new HaFailover(), new HaRollingRestart(),
+                new HaPartition());
     }
 
     /** The phases the command line selects, in suite order; unknown names are usage errors. */

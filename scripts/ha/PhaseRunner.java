@@ -34,6 +34,7 @@ public final class PhaseRunner {
         boolean dirExisted = Files.isDirectory(dir);
         RunReport report = new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
         Target target;
+        options.local.namedPeers |= phases.stream().anyMatch(Phase::cutsTheNetwork);
         try {
             target = Targets.open(options);
         } catch (UsageException e) {

@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,7 +155,7 @@ class RealServersRunTest {
         }
     }
 
-    private static final java.util.regex.Pattern LATE_AFTER_SNAPSHOT = java.util.regex.Pattern.compile(
+    private static final Pattern LATE_AFTER_SNAPSHOT = Pattern.compile(
             "waiting for (\\S+) to receive the \\d+ rows written after it came back; .*missing \\(first \\d+ of \\d+\\): (.+)$");
 
     /**
@@ -167,7 +169,7 @@ class RealServersRunTest {
         if (!"snapshot-recovery".equals(phase.path("name").asText()) || !"failed".equals(phase.path("status").asText())) {
             return null;
         }
-        java.util.regex.Matcher m = LATE_AFTER_SNAPSHOT.matcher(phase.path("message").asText());
+        Matcher m = LATE_AFTER_SNAPSHOT.matcher(phase.path("message").asText());
         if (!m.find()) {
             return null;
         }
