@@ -84,7 +84,7 @@ class CliErrorsTest {
     void unknownPhaseIsAUsageError() {
         assertEquals(2, run(new ArcadedbHa(), "--phases", "health,chaos"));
         assertEquals("error: unknown phase 'chaos'; phases: rollout, health, quorum, write, read, replica-health, transfer, "
-                + "scale-up, snapshot-recovery, failover, rolling-restart", errorLine());
+                + "scale-up, snapshot-recovery, failover, rolling-restart, partition", errorLine());
     }
 
     @Test
