@@ -56,9 +56,10 @@ public final class Partition implements Fault {
         List<Node> rest = new ArrayList<>(ctx.target().nodes());
         rest.remove(isolated);
         majority = List.copyOf(rest);
+        ctx.target().cut(List.of(isolated), majority);
+        // from the moment the cut is in place: a write sent later cannot reach the other side
         cutNanos = System.nanoTime();
         cutMillis = System.currentTimeMillis();
-        ctx.target().cut(List.of(isolated), majority);
         ctx.event("partitioned", isolated, (minority == Pick.LEADER ? "the leader, " : "a follower, ") + "cut off from "
                 + majority.stream().map(Node::name).toList() + " both ways");
     }
