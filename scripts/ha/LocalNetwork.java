@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * server is reached by its peers at those addresses its HTTP listener binds every interface here; the same table
  * drops what reaches the nodes' ports from anywhere but loopback. The table is made when the target starts, its cut
  * set emptied at heal, and it is deleted when the target closes and at the JVM's shutdown (Ctrl-C); a table named so
- * whose process is gone is deleted at the next start.
+ * whose process is gone is deleted at the next start. Needs root, or a user who may run {@code sudo -n nft}.
  */
 public final class LocalNetwork {
     /** What every table of the suite's own is named: the prefix and the pid of the run that made it. */
@@ -48,25 +48,48 @@ public final class LocalNetwork {
         return TABLE_PREFIX + ProcessHandle.current().pid();
     }
 
-    /** Why cuts cannot be made on this machine (no root, no nft), or null when they can. */
+    /** nft, or {@code sudo -n nft} for a user who is not root but may run it without a password (GitHub's runners). */
+    private static volatile List<String> nft;
+
+    /** Why cuts cannot be made on this machine (no root nor password-less sudo, no nft), or null when they can. */
     public static String unavailableReason() {
         String user = System.getProperty("user.name");
-        if (!"root".equals(user) && !isRootByUid()) {
-            return "cutting the network between local servers needs root (nftables rules); running as " + user;
-        }
+        boolean root = "root".equals(user) || isRootByUid();
+        List<String> command = root ? List.of("nft") : List.of("sudo", "-n", "nft");
         try {
-            Process p = new ProcessBuilder("nft", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
+            Process p = new ProcessBuilder(concat(command, "list", "tables")).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return "nft --version failed; cutting the network between local servers needs nftables";
+                return root ? "nft list tables failed (" + out + "); cutting the network between local servers needs nftables"
+                        : "cutting the network between local servers needs root or password-less sudo for nft (nftables); running as "
+                        + user + ": " + out;
             }
         } catch (IOException e) {
-            return "nft (Debian's nftables) is not installed; cutting the network between local servers needs it";
+            return root ? "nft (Debian's nftables) is not installed; cutting the network between local servers needs it"
+                    : "cutting the network between local servers needs root (or sudo) and nft (nftables); running as " + user;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while looking for nft";
         }
+        nft = command;
         return null;
+    }
+
+    /** The command line of nft with {@code args}, as this machine runs it (nft, or sudo -n nft). */
+    public static List<String> nft(String... args) {
+        if (nft == null) {
+            String why = unavailableReason();
+            if (why != null) {
+                throw new SuiteException(why);
+            }
+        }
+        return concat(nft, args);
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> out = new ArrayList<>(head);
+        out.addAll(List.of(tail));
+        return out;
     }
 
     private static boolean isRootByUid() {
@@ -133,14 +156,14 @@ public final class LocalNetwork {
     /** Deletes every table of the suite's own whose pid names no live process; one line per table deleted. */
     public static List<String> removeStale() {
         List<String> removed = new ArrayList<>();
-        Procs.Result list = Procs.run(List.of("nft", "list", "tables"), NFT_TIMEOUT);
+        Procs.Result list = Procs.run(nft("list", "tables"), NFT_TIMEOUT);
         if (!list.ok()) {
             throw new SuiteException("nft list tables failed: " + list.lastLine());
         }
         for (String line : list.stdout().split("\n")) {
             Matcher m = TABLE_LINE.matcher(line.strip());
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(2))).map(h -> !h.isAlive()).orElse(true)) {
-                Procs.Result del = Procs.run(List.of("nft", "delete", "table", "inet", m.group(1)), NFT_TIMEOUT);
+                Procs.Result del = Procs.run(nft("delete", "table", "inet", m.group(1)), NFT_TIMEOUT);
                 if (del.ok()) {
                     Log.step("removed the nft table inet %s a killed run left behind (its process %s is gone)", m.group(1), m.group(2));
                     removed.add(m.group(1));
@@ -184,7 +207,7 @@ public final class LocalNetwork {
     /** Deletes the table (safe to call twice). */
     public void remove() {
         if (installed.compareAndSet(true, false)) {
-            Procs.Result r = Procs.run(List.of("nft", "delete", "table", "inet", table), NFT_TIMEOUT);
+            Procs.Result r = Procs.run(nft("delete", "table", "inet", table), NFT_TIMEOUT);
             if (!r.ok()) {
                 Log.warn("could not delete the nft table inet %s: %s (delete it with: nft delete table inet %s)", table, r.lastLine(), table);
             }
@@ -200,7 +223,7 @@ public final class LocalNetwork {
     private void removeQuietly() {
         if (installed.compareAndSet(true, false)) {
             try {
-                Process p = new ProcessBuilder("nft", "delete", "table", "inet", table).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(nft("delete", "table", "inet", table)).redirectErrorStream(true).start();
                 p.getInputStream().readAllBytes();
                 p.waitFor(10, TimeUnit.SECONDS);
             } catch (IOException e) {
@@ -220,7 +243,7 @@ public final class LocalNetwork {
             throw new SuiteException("cannot write an nft script: " + e.getMessage());
         }
         try {
-            Procs.Result r = Procs.run(List.of("nft", "-f", file.toString()), NFT_TIMEOUT);
+            Procs.Result r = Procs.run(nft("-f", file.toString()), NFT_TIMEOUT);
             if (!r.ok()) {
                 throw new SuiteException("nft -f failed on table " + table + ": " + r.lastLine());
             }

@@ -44,11 +44,11 @@ class LocalNetworkTest {
     }
 
     private static String tables() {
-        return Procs.run(List.of("nft", "list", "tables"), NFT).stdout();
+        return Procs.run(LocalNetwork.nft("list", "tables"), NFT).stdout();
     }
 
     private static String set(String table) {
-        return Procs.run(List.of("nft", "list", "set", "inet", table, "cut"), NFT).stdout();
+        return Procs.run(LocalNetwork.nft("list", "set", "inet", table, "cut"), NFT).stdout();
     }
 
     @Test
@@ -59,8 +59,8 @@ class LocalNetworkTest {
         String stale = LocalNetwork.TABLE_PREFIX + gone.pid();
         String live = LocalNetwork.TABLE_PREFIX + alive.pid();
         try {
-            assertTrue(Procs.run(List.of("nft", "add", "table", "inet", stale), NFT).ok());
-            assertTrue(Procs.run(List.of("nft", "add", "table", "inet", live), NFT).ok());
+            assertTrue(Procs.run(LocalNetwork.nft("add", "table", "inet", stale), NFT).ok());
+            assertTrue(Procs.run(LocalNetwork.nft("add", "table", "inet", live), NFT).ok());
             List<String> removed = LocalNetwork.removeStale();
             assertTrue(removed.contains(stale), "the killed run's table is removed: " + removed);
             assertFalse(removed.contains(live), "a running run's table is kept: " + removed);
@@ -68,8 +68,8 @@ class LocalNetworkTest {
             assertTrue(tables().contains(live), tables());
         } finally {
             alive.destroyForcibly();
-            Procs.run(List.of("nft", "delete", "table", "inet", live), NFT);
-            Procs.run(List.of("nft", "delete", "table", "inet", stale), NFT);
+            Procs.run(LocalNetwork.nft("delete", "table", "inet", live), NFT);
+            Procs.run(LocalNetwork.nft("delete", "table", "inet", stale), NFT);
         }
     }
 
