@@ -13,7 +13,6 @@ import ha.DisruptivePhase;
 import ha.Elections;
 import ha.Fault;
 import ha.FaultContext;
-import ha.History;
 import ha.Log;
 import ha.Node;
 import ha.Partition;
@@ -160,32 +159,10 @@ public class HaPartition extends DisruptivePhase implements Callable<Integer> {
         } catch (Wait.WaitTimeoutException e) {
             ctx.figure("converged after heal", "not within " + Log.seconds(ctx.timeout()) + " (the checker below says which rows differ)");
         }
-        writesPerSide(ctx);
-    }
-
-    private void writesPerSide(PhaseContext ctx) {
-        int[] minoritySent = new int[1];
-        int[] minorityAcked = new int[1];
-        int[] majoritySent = new int[1];
-        int[] majorityAcked = new int[1];
-        for (History.Op op : ctx.history().ops(ctx.phase())) {
-            if (op.sentMillis() < partition.cutMillis() || op.sentMillis() >= partition.healMillis()) {
-                continue;
-            }
-            boolean acked = op.outcome() == History.Outcome.ACKNOWLEDGED;
-            if (partition.isolated().name().equals(op.node())) {
-                minoritySent[0]++;
-                minorityAcked[0] += acked ? 1 : 0;
-            } else {
-                majoritySent[0]++;
-                majorityAcked[0] += acked ? 1 : 0;
-            }
-        }
-        ctx.figure("writes during the cut", "majority " + majorityAcked[0] + " of " + majoritySent[0] + " acknowledged, cut-off "
-                + partition.isolated().name() + " " + minorityAcked[0] + " of " + minoritySent[0]);
-        if (minorityAcked[0] > 0) {
+        int cutOffAcked = partition.writesDuringTheCut(ctx.history(), ctx.phase(), (k, v) -> ctx.figure(k, v));
+        if (cutOffAcked > 0) {
             Log.step("the cut-off node acknowledged %d write%s during the cut: the checker judges each like any other",
-                    minorityAcked[0], minorityAcked[0] == 1 ? "" : "s");
+                    cutOffAcked, cutOffAcked == 1 ? "" : "s");
         }
     }
 

@@ -80,6 +80,26 @@ public final class Partition implements Fault {
         ctx.cluster().awaitLeader("every node, " + isolated.name() + " too, to name the same leader after the heal", ctx.timeout());
     }
 
+    /**
+     * Figure "writes during the cut": of the writes {@code phase} sent while the cut was in place, how many each side
+     * acknowledged of how many it was sent. Returns how many the cut-off node acknowledged.
+     */
+    public int writesDuringTheCut(History history, String phase, java.util.function.BiConsumer<String, Object> figure) {
+        int[] sent = new int[2];
+        int[] acked = new int[2];
+        for (History.Op op : history.ops(phase)) {
+            if (op.sentMillis() < cutMillis || op.sentMillis() >= healMillis) {
+                continue;
+            }
+            int side = isolated.name().equals(op.node()) ? 1 : 0;
+            sent[side]++;
+            acked[side] += op.outcome() == History.Outcome.ACKNOWLEDGED ? 1 : 0;
+        }
+        figure.accept("writes during the cut", "majority " + acked[0] + " of " + sent[0] + " acknowledged, cut-off "
+                + isolated.name() + " " + acked[1] + " of " + sent[1]);
+        return acked[1];
+    }
+
     /** The node on the minority side. */
     public Node isolated() {
         return isolated;
