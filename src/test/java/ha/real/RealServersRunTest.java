@@ -106,7 +106,7 @@ class RealServersRunTest {
 
     @Test
     void everyPhasePassesWithWritesSentAsThroughTheClientServiceAndAnIndependentReadAgrees() throws Exception {
-        Run run = drive("service", Duration.ofMinutes(12),
+        Run run = drive("service", Duration.ofMinutes(15),
                 "--server-setting", "arcadedb.ha.snapshotThreshold=20", "--server-setting", "arcadedb.ha.logPurgeGap=5",
                 "--server-setting", "arcadedb.ha.logSegmentSize=1MB", "--server-setting", "arcadedb.ha.appendBufferSize=512KB",
                 "--server-setting", "arcadedb.ha.writeBufferSize=1MB");
