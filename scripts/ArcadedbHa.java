@@ -6,6 +6,7 @@
 //SOURCES HaRollout.java HaHealth.java HaQuorum.java HaWrite.java HaRead.java HaReplicaHealth.java HaTransfer.java
 //SOURCES HaScaleUp.java HaSnapshotRecovery.java HaFailover.java HaRollingRestart.java
 //SOURCES HaPause.java
+//SOURCES HaPartition.java
 //DESCRIPTION The ArcadeDB HA suite: runs every phase (or --phases/--from) in order against one cluster, the chart's release or local server processes.
 package ha.scripts;
 
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
             "alias ha-<phase>):",
             "  rollout, health, quorum, write, read, replica-health, transfer,",
             "  then the disruptive ones: scale-up, snapshot-recovery, failover,",
-            "  pause, rolling-restart",
+            "  pause, rolling-restart, partition",
             "",
             "Exit code: 0 every selected phase passed, 1 a phase failed or the cluster",
             "could not be used, 2 bad usage (before any server starts), 130 Ctrl-C",
@@ -64,7 +65,7 @@ public class ArcadedbHa implements Callable<Integer> {
         return List.of(new HaRollout(), new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead(),
                 new HaReplicaHealth(), new HaTransfer(),
                 new HaScaleUp().to(scaleTo).keep(keepScaled), new HaSnapshotRecovery(), new HaFailover(),
-                new HaPause(), new HaRollingRestart());
+                new HaPause(), new HaRollingRestart(), new HaPartition());
     }
 
     /** The phases the command line selects, in suite order; unknown names are usage errors. */

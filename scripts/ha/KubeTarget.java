@@ -48,6 +48,7 @@ public final class KubeTarget implements Target {
     private final Map<String, String> peerIds = new ConcurrentHashMap<>();
     private boolean ownsClient = true;
     private volatile ClientService clientService;
+    private volatile KubeChaos chaos;
 
     /** Connects, finds the release's StatefulSet and reads the password; fails with one clear line. */
     public static KubeTarget connect(String context, String namespace, String release, Path chart) {
@@ -396,9 +397,42 @@ public final class KubeTarget implements Target {
         freezer().thaw(node.name());
     }
 
+    // --- network cuts (the partition phase): Chaos Mesh NetworkChaos objects ---
+
+    private KubeChaos chaos() {
+        if (chaos == null) {
+            chaos = new KubeChaos(client, namespace, release);
+        }
+        return chaos;
+    }
+
+    @Override
+    public String whyNoCut() {
+        return chaos().whyNot();
+    }
+
+    @Override
+    public void cut(List<Node> sideA, List<Node> sideB) {
+        String why = whyNoCut();
+        if (why != null) {
+            throw new PhaseSkipped(why);
+        }
+        chaos().cut(sideA.stream().map(Node::name).toList(), sideB.stream().map(Node::name).toList(), POLL.multipliedBy(30));
+    }
+
+    @Override
+    public void healNetwork() {
+        if (chaos != null) {
+            chaos.healAll(POLL.multipliedBy(30));
+        }
+    }
+
     @Override
     public void close() {
         Freezer.thawAll();   // pause: no container process may stay stopped
+        if (chaos != null) {
+            chaos.close();
+        }
         if (pool.openedCount() > 0) {
             int pods = clients.size();
             Log.info("port-forwards: %d opened%s", pool.openedCount(), pool.openedCount() == pods ? ", one per pod" : " for " + pods + " pods (re-opened after errors or pod replacements)");

@@ -65,8 +65,23 @@ final class LocalNode {
         return dir.resolve(LOG);
     }
 
+    /** The host of its server-list entry: 127.0.0.1, or its name when peers resolve by name ({@link LocalNetwork}). */
+    private volatile String peerHost = "127.0.0.1";
+
+    void peerHost(String host) {
+        this.peerHost = host;
+    }
+
+    String peerHost() {
+        return peerHost;
+    }
+
+    Path hostsFile() {
+        return dir.resolve("hosts");
+    }
+
     String peerId() {
-        return "127.0.0.1_" + ports.raft();
+        return peerHost + "_" + ports.raft();
     }
 
     Process process() {

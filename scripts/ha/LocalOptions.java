@@ -67,6 +67,14 @@ public final class LocalOptions {
             description = "Period of the readiness probe run for each server process (default: the chart's, 5s; tests shorten it).")
     public java.time.Duration readinessPeriod;
 
+    /**
+     * Peers resolved by name through a hosts file per node, each (from, to) pair at an address of its own, so that the
+     * partition phase can cut pairs (set by the runner when such a phase is selected; the hidden option forces it).
+     */
+    @Option(names = "--named-peers", hidden = true,
+            description = "Start the servers with peers resolved by name through hosts files of their own (partition needs it).")
+    public boolean namedPeers;
+
     /** The main class: the hidden option, else the system property, else ArcadeDB's. */
     public String mainClass() {
         if (serverMainClass != null && !serverMainClass.isBlank()) {

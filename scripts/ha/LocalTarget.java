@@ -59,6 +59,9 @@ public final class LocalTarget implements Target {
     private final ReadinessProbes probes;
     private final RunLock workLock;
     private volatile int size;
+    /** Cuts between nodes (with --named-peers, root and nft), else null and {@link #noCut} says why. */
+    private volatile LocalNetwork network;
+    private volatile String noCut = "the local servers were started without named peers (no phase that cuts the network was selected)";
 
     private LocalTarget(LocalOptions options, LocalJava java, LocalInstall install, Path workDir, String password, Path reportDir,
                         RunLock workLock) {
@@ -189,6 +192,9 @@ public final class LocalTarget implements Target {
             nodeFor(i);
         }
         Log.step("starting %d ArcadeDB server process%s (%s, %s) in %s", nodes, nodes == 1 ? "" : "es", install, java, workDir);
+        if (options.namedPeers) {
+            prepareCuts(nodes);
+        }
         for (int i = 0; i < nodes; i++) {
             startNode(all.get(i));
         }
@@ -204,15 +210,82 @@ public final class LocalTarget implements Target {
         return all.get(ordinal);
     }
 
+    // --- network cuts (the partition phase): peers by name, one loopback address per (from, to) pair ---
+
+    private void prepareCuts(int nodes) {
+        String why = LocalNetwork.unavailableReason();
+        if (why != null) {
+            noCut = why;
+            Log.step("no network cuts on this machine: %s", why);
+            return;
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            LocalPorts p = all.get(i).ports();
+            ports.addAll(List.of(p.http(), p.https(), p.raft()));
+        }
+        network = LocalNetwork.install(ports);
+        for (LocalNode n : all) {
+            n.peerHost(n.name());
+        }
+        noCut = null;
+    }
+
+    /** Each node's hosts file, rewritten before it starts: its peers (every node so far) at their pair addresses. */
+    private void writeHostsFile(LocalNode node) {
+        List<String> names = all.stream().map(LocalNode::name).toList();
+        try {
+            Files.createDirectories(node.dir());
+            Files.writeString(node.hostsFile(), LocalNetwork.hostsFile(node.ordinal(), node.name(), names));
+        } catch (IOException e) {
+            throw new SuiteException("cannot write the hosts file of " + node.name() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String whyNoCut() {
+        return noCut;
+    }
+
+    @Override
+    public synchronized void cut(List<Node> sideA, List<Node> sideB) {
+        if (network == null) {
+            throw new PhaseSkipped(noCut);
+        }
+        network.cut(sideA.stream().map(n -> local(n).ordinal()).toList(), sideB.stream().map(n -> local(n).ordinal()).toList());
+        Log.step("nft: cut %s from %s (table inet %s, %d pair addresses dropped)", names(sideA.stream().map(this::local).toList()),
+                names(sideB.stream().map(this::local).toList()), network.table(), network.cutAddresses().size());
+    }
+
+    @Override
+    public synchronized void healNetwork() {
+        if (network != null && !network.cutAddresses().isEmpty()) {
+            network.heal();
+            Log.step("nft: cut lifted (table inet %s emptied)", network.table());
+        }
+    }
+
+    /** The nft table of this run, or null without cuts (tests). */
+    public String networkTable() {
+        return network == null ? null : network.table();
+    }
+
     private void startNode(LocalNode node) {
-        node.start(java, jvmOptions(), install.classpath(), settings(node), options.mainClass(), env);
+        if (network != null) {
+            node.peerHost(node.name());
+            writeHostsFile(node);
+        }
+        node.start(java, jvmOptions(node), install.classpath(), settings(node), options.mainClass(), env);
         ArcadeClient anonymous = client(node.node()).anonymous();
         probes.started(node.ordinal(), node.incarnation(), node.startedMillis(), () -> anonymous.ready(ReadinessProbes.TIMEOUT));
         Log.step("started %s: %s, data %s", node.label(), node.ports(), node.data());
     }
 
-    private List<String> jvmOptions() {
+    private List<String> jvmOptions(LocalNode node) {
         List<String> out = new ArrayList<>(JVM_OPTIONS);
+        if (network != null) {
+            out.add("-Djdk.net.hosts.file=" + node.hostsFile());
+        }
         out.addAll(options.serverJvmOptions);
         return out;
     }
@@ -222,7 +295,7 @@ public final class LocalTarget implements Target {
         List<String> entries = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             LocalNode n = all.get(i);
-            entries.add(n.name() + "@127.0.0.1:" + n.ports().raft() + ":" + n.ports().http());
+            entries.add(n.name() + "@" + n.peerHost() + ":" + n.ports().raft() + ":" + n.ports().http());
         }
         return String.join(",", entries);
     }
@@ -246,7 +319,8 @@ public final class LocalTarget implements Target {
         s.put("arcadedb.server.rootPath", n.data().toString());
         s.put("arcadedb.server.databaseDirectory", n.data().resolve("databases").toString());
         s.put("arcadedb.server.logsDirectory", n.dir().resolve("log").toString());
-        s.put("arcadedb.server.httpIncomingHost", "127.0.0.1");
+        // with named peers, peers reach this node's HTTP at their pair address (forwarded writes): the nft table keeps it loopback-only
+        s.put("arcadedb.server.httpIncomingHost", network != null ? "0.0.0.0" : "127.0.0.1");
         s.put("arcadedb.server.httpIncomingPort", String.valueOf(n.ports().http()));
         s.put("arcadedb.server.httpsIncomingPort", String.valueOf(n.ports().https()));
         s.put("arcadedb.ha.raftPort", String.valueOf(n.ports().raft()));
@@ -269,7 +343,7 @@ public final class LocalTarget implements Target {
     @Override
     public String describe() {
         return size + " local ArcadeDB server process" + (size == 1 ? "" : "es") + " on 127.0.0.1 (" + install + ", " + java
-                + ", work dir " + workDir + ")";
+                + ", work dir " + workDir + (network == null ? "" : ", peers by name, nft table inet " + network.table()) + ")";
     }
 
     public Path workDir() {
@@ -333,7 +407,7 @@ public final class LocalTarget implements Target {
             throw new PhaseFailure("expected a peer id host_raftPort, saw " + peerId);
         }
         for (LocalNode n : all) {
-            if (n.ports().raft() == raftPort && ("127.0.0.1".equals(host) || "localhost".equals(host))) {
+            if (n.ports().raft() == raftPort && ("127.0.0.1".equals(host) || "localhost".equals(host) || n.name().equals(host))) {
                 return n.node();
             }
         }
@@ -653,6 +727,9 @@ public final class LocalTarget implements Target {
             } catch (IOException e) {
                 Log.warn("could not copy the node logs into %s: %s", reportDir, e.getMessage());
             }
+        }
+        if (network != null) {
+            network.remove();
         }
         if (!live.isEmpty()) {
             Log.step("stopped %d server process%s; node logs in %s, data in %s", live.size(), live.size() == 1 ? "" : "es",

@@ -24,6 +24,14 @@ public interface Phase {
     /** A leader and a follower: what a phase about followers needs. */
     int LEADER_AND_FOLLOWER = 2;
 
+    /**
+     * Whether the phase cuts the network between nodes (partition): a local target then starts its nodes with peers
+     * resolved by name through hosts files of their own, so that pairs can be cut (see {@link LocalNetwork}).
+     */
+    default boolean cutsTheNetwork() {
+        return false;
+    }
+
     /** Runs the scenario; throws {@link PhaseFailure} when it does not hold, {@link PhaseSkipped} when it cannot apply. */
     void run(PhaseContext ctx) throws Exception;
 }

@@ -35,6 +35,7 @@ public final class PhaseRunner {
         Path dir = options.reports.reportDir();
         boolean dirExisted = Files.isDirectory(dir);
         RunLock lock = RunLock.take(dir, "--report-dir", runId());
+        options.local.namedPeers |= phases.stream().anyMatch(Phase::cutsTheNetwork);
         try {
             return run(phases, dir, lock, start);
         } catch (UsageException e) {

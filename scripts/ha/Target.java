@@ -93,6 +93,23 @@ public interface Target extends AutoCloseable {
     /** Whether a node added by {@link #scaleTo} joins the Raft group on its own (Kubernetes auto-join, 26.8.1+). */
     boolean joinsOnItsOwn(ServerVersion version);
 
+    /** Why this target cannot cut the network between nodes (one line), or null when {@link #cut} works. */
+    default String whyNoCut() {
+        return "this target cannot cut the network between nodes";
+    }
+
+    /**
+     * Cuts every node of {@code sideA} off from every node of {@code sideB}, both directions, connections already open
+     * included; the suite still reaches every node. Returns once the cut is in place.
+     */
+    default void cut(List<Node> sideA, List<Node> sideB) {
+        throw new PhaseSkipped(whyNoCut());
+    }
+
+    /** Lifts every cut {@link #cut} made; returns once it is lifted. Does nothing when there is none. */
+    default void healNetwork() {
+    }
+
     /** The node's server log (current incarnation; with {@code previous} the one before, where known). */
     String logs(Node node, boolean previous);
 

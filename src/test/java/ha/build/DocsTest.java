@@ -52,7 +52,7 @@ class DocsTest {
         String writeRow = phases.lines().filter(l -> l.startsWith("| `write` |")).findFirst().orElse("");
         assertTrue(writeRow.endsWith("| ~12 s on a new cluster (local 26.8.1), about 10 s of it the first linearizable read (see below) |"), writeRow);
         assertTrue(phases.contains("**Why `write` takes about 12 s.**"), "phases.md explains the write phase's time");
-        assertTrue(phases.replaceAll("\\s+", " ").contains("The whole run of the 11 phases other than `pause` on 3 local servers"), "the whole run's time");
+        assertTrue(phases.replaceAll("\\s+", " ").contains("The whole run of the 11 phases other than `pause` and `partition` on 3 local servers"), "the whole run's time");
         assertTrue(!phases.contains("all 11 phases about 2.5 min"), "the old whole-run figure is gone");
     }
 

@@ -90,6 +90,22 @@ class IntegrationScriptTest {
     }
 
     @Test
+    void withChaosInstallsChaosMeshForContainerdAfterTheChart() throws Exception {
+        try (HealthStubs pods = new HealthStubs(204, 204, 204);
+             MockKube kube = MockKube.builder(pods).contextName("kind-ci-test").start()) {
+            Run run = script(envWith(kube, true), "--kind", "--with-chaos", "--cluster-name", "ci-test",
+                    "--report-dir", tmp.resolve("r").toString(), "--phases", "health", "--timeout", "20s");
+            assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+            List<String> helm = kube.calls("helm");
+            assertEquals(2, helm.size(), "the chart, then Chaos Mesh: " + helm);
+            assertTrue(helm.get(0).startsWith("upgrade --install test-arcadedb charts/arcadedb "), helm.get(0));
+            assertEquals("upgrade --install chaos-mesh chaos-mesh --repo https://charts.chaos-mesh.org --version 2.8.2 --namespace chaos-mesh"
+                    + " --create-namespace --wait --timeout 5m --set chaosDaemon.runtime=containerd"
+                    + " --set chaosDaemon.socketPath=/run/containerd/containerd.sock --set dashboard.create=false", helm.get(1));
+        }
+    }
+
+    @Test
     void aFailedRunExportsKindLogsAndKeepsTheClusterWhenAsked() throws Exception {
         try (HealthStubs pods = new HealthStubs(204, 503, 204);
              MockKube kube = MockKube.builder(pods).contextName("kind-arcadedb-ha").start()) {

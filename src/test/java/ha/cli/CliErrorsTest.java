@@ -84,7 +84,7 @@ class CliErrorsTest {
     void unknownPhaseIsAUsageError() {
         assertEquals(2, run(new ArcadedbHa(), "--phases", "health,chaos"));
         assertEquals("error: unknown phase 'chaos'; phases: rollout, health, quorum, write, read, replica-health, transfer, "
-                + "scale-up, snapshot-recovery, failover, pause, rolling-restart", errorLine());
+                + "scale-up, snapshot-recovery, failover, pause, rolling-restart, partition", errorLine());
     }
 
     @Test

@@ -39,7 +39,7 @@ class CleanupAndSecretsTest {
             pb.redirectOutput(out.toFile()).redirectErrorStream(true);
             Process suite = pb.start();
             Wait.until("the suite to be waiting in the quorum phase with port-forwards open", Duration.ofMillis(200), Duration.ofMinutes(3),
-                    () -> Files.readString(out), text -> text.contains("[3/11] quorum:") && cluster.kube().openPortForwardStreams() > 0);
+                    () -> Files.readString(out), text -> text.contains("] quorum:") && cluster.kube().openPortForwardStreams() > 0);
             List<ProcessHandle> tree = Stream.concat(Stream.of(suite.toHandle()), suite.descendants()).toList();
 
             new ProcessBuilder("kill", "-INT", String.valueOf(suite.pid())).start().waitFor();

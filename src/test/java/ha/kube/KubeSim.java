@@ -28,7 +28,7 @@ public final class KubeSim implements AutoCloseable {
         b.settings.forEach(simBuilder::setting);
         this.sim = simBuilder.build();
         MockKube.Builder kubeBuilder = MockKube.builder(new SimBackend(sim, Map.copyOf(b.extraLog))).replicas(b.nodes).password(b.password)
-                .persistence(b.persistence).contextName(b.contextName).recreateDelay(b.recreateDelay).probePeriod(b.probePeriod);
+                .persistence(b.persistence).chaosMesh(b.chaosMesh).contextName(b.contextName).recreateDelay(b.recreateDelay).probePeriod(b.probePeriod);
         b.settings.forEach((k, v) -> kubeBuilder.setting(k + "=" + v));
         MockKube started;
         try {
@@ -49,6 +49,7 @@ public final class KubeSim implements AutoCloseable {
         private String version = "26.8.1";
         private String password = PASSWORD;
         private boolean persistence;
+        private boolean chaosMesh = true;
         private Timings timings = Timings.fast();
         private String contextName = "mock";
         private java.time.Duration recreateDelay = java.time.Duration.ofMillis(300);
@@ -69,6 +70,12 @@ public final class KubeSim implements AutoCloseable {
 
         public Builder password(String p) {
             password = p;
+            return this;
+        }
+
+        /** Whether Chaos Mesh is played (default on: the partition phase runs; off: it is skipped for want of the CRD). */
+        public Builder chaosMesh(boolean on) {
+            chaosMesh = on;
             return this;
         }
 
@@ -165,6 +172,28 @@ public final class KubeSim implements AutoCloseable {
         @Override
         public void scaled(int replicas) {
             sim.scaleTo(replicas);
+        }
+
+        /** The simulator models one node cut off from all the others, the partition phase's two shapes. */
+        @Override
+        public void cut(List<Integer> a, List<Integer> b) {
+            sim.faults().cutOff(lone(a, b), true);
+        }
+
+        @Override
+        public void heal(List<Integer> a, List<Integer> b) {
+            sim.faults().cutOff(lone(a, b), false);
+        }
+
+        private int lone(List<Integer> a, List<Integer> b) {
+            // (the simulator's node slots only grow, so the other side is taken as everyone else)
+            if (a.size() == 1 && !b.contains(a.get(0))) {
+                return a.get(0);
+            }
+            if (b.size() == 1 && !a.contains(b.get(0))) {
+                return b.get(0);
+            }
+            throw new UnsupportedOperationException("the simulator cuts one node off from all the others, not " + a + " from " + b);
         }
 
         @Override

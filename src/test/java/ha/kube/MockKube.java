@@ -96,6 +96,15 @@ public final class MockKube implements AutoCloseable {
         /** The kind node sent the pod's container process {@code signal} ("STOP", "CONT"); by default nothing happens. */
         default void signal(int ordinal, String signal) {
         }
+
+        /** Cuts the nodes of {@code a} from those of {@code b}, both ways (Chaos Mesh's part, {@link Builder#chaosMesh}). */
+        default void cut(List<Integer> a, List<Integer> b) {
+            throw new UnsupportedOperationException("this backend plays no network cuts");
+        }
+
+        /** Lifts that cut. */
+        default void heal(List<Integer> a, List<Integer> b) {
+        }
     }
 
     /**
@@ -116,6 +125,11 @@ public final class MockKube implements AutoCloseable {
 
         /** The pod's log ({@code previous}: of its last terminated container), or null when there is none. */
         String log(String pod, boolean previous);
+
+        /** How the runtime cuts its pods apart when a NetworkChaos appears ({@link Builder#chaosMesh}); null: it cannot. */
+        default ChaosMeshStandIn.Network network() {
+            return null;
+        }
 
         /** Handles DELETE of a pod (null: let the store delete it at once). */
         MockResponse deletePod(String pod, RecordedRequest request);
@@ -167,6 +181,8 @@ public final class MockKube implements AutoCloseable {
         return t;
     });
     private volatile boolean rolloutStuck;
+    /** Chaos Mesh's part (its CRD, NetworkChaos applied to the pods), or null when the builder did not ask for it. */
+    private volatile ChaosMeshStandIn chaosMesh;
     private volatile RuntimeException lastControllerError;
     private volatile int knownReplicas;
     private int helmLinesSeen;
@@ -188,6 +204,25 @@ public final class MockKube implements AutoCloseable {
         this.client = server.createClient().inNamespace(namespace);
         writeKubeconfig();
         writeFakeTools();
+        if (b.chaosMesh) {
+            ChaosMeshStandIn.Network network = runtime != null ? runtime.network() : new ChaosMeshStandIn.Network() {
+                @Override
+                public void cut(List<String> podsA, List<String> podsB) {
+                    backend.cut(ordinals(podsA), ordinals(podsB));
+                }
+
+                @Override
+                public void heal(List<String> podsA, List<String> podsB) {
+                    backend.heal(ordinals(podsA), ordinals(podsB));
+                }
+            };
+            if (network == null) {
+                throw new IllegalStateException("chaosMesh(true) with a pod runtime that cannot cut its pods apart");
+            }
+            ChaosMeshStandIn standIn = new ChaosMeshStandIn(client, namespace, network);
+            standIn.installCrd();
+            chaosMesh = standIn;
+        }
         if (runtime != null) {
             runtime.install(this);
             controller.scheduleWithFixedDelay(this::reconcileRuntime, 50, 50, TimeUnit.MILLISECONDS);
@@ -221,6 +256,7 @@ public final class MockKube implements AutoCloseable {
         private Duration recreateDelay = Duration.ofMillis(300);
         private String contextName = "mock";
         private Duration probePeriod = Duration.ofMillis(50);
+        private boolean chaosMesh;
 
         Builder(Backend backend, PodRuntime runtime) {
             this.backend = backend;
@@ -283,6 +319,12 @@ public final class MockKube implements AutoCloseable {
                 throw new IllegalArgumentException("probe period must be positive: " + v);
             }
             probePeriod = v;
+            return this;
+        }
+
+        /** Plays Chaos Mesh: its NetworkChaos CRD exists, and each NetworkChaos is applied to the pods it names. */
+        public Builder chaosMesh(boolean v) {
+            chaosMesh = v;
             return this;
         }
 
@@ -585,6 +627,22 @@ public final class MockKube implements AutoCloseable {
         }
     }
 
+    /** Chaos Mesh's stand-in, or null without {@link Builder#chaosMesh}. */
+    public ChaosMeshStandIn chaosMesh() {
+        return chaosMesh;
+    }
+
+    private List<Integer> ordinals(List<String> pods) {
+        List<Integer> out = new ArrayList<>();
+        for (String pod : pods) {
+            if (!pod.startsWith(stsName + "-")) {
+                throw new IllegalArgumentException("pod " + pod + " is not of the StatefulSet " + stsName);
+            }
+            out.add(Integer.parseInt(pod.substring(stsName.length() + 1)));
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- the fake StatefulSet controller
 
     private synchronized void reconcile() {
@@ -625,6 +683,9 @@ public final class MockKube implements AutoCloseable {
                 }
             }
             updateStatus();
+            if (chaosMesh != null) {
+                chaosMesh.round();
+            }
         } catch (RuntimeException e) {
             // the next round tries again; a test that depends on it times out with its own message
             lastControllerError = e;
@@ -650,6 +711,9 @@ public final class MockKube implements AutoCloseable {
         try {
             applyDockerCalls();
             runtime.reconcile();
+            if (chaosMesh != null) {
+                chaosMesh.round();
+            }
         } catch (RuntimeException e) {
             lastControllerError = e;
         }

@@ -49,9 +49,17 @@ class ChartOnRealPodsTest {
     @Test
     void theDriverPassesOnTheChartsPodsAndEveryPodHoldsWhatTheVerdictsSay() throws Exception {
         System.out.print(PodRewrites.describe());
-        try (RealPods pods = RealPods.builder().chart(chart()).set("persistence.enabled", "true").start()) {
+        // Chaos Mesh is played where nft can cut pairs (root and nftables): then partition runs through a NetworkChaos too
+        String noCut = ha.LocalNetwork.unavailableReason();
+        if (noCut != null) {
+            System.out.println("partition is left out of this run: " + noCut);
+        }
+        try (RealPods pods = RealPods.builder().chart(chart()).set("persistence.enabled", "true").chaosMesh(noCut == null).start()) {
             List<String> phases = new ArrayList<>(PARITY);
             phases.addAll(List.of("scale-up", "failover", "pause", "rolling-restart"));
+            if (noCut == null) {
+                phases.add("partition");
+            }
             DriverRun run = DriverRun.of(pods, DRIVER_LIMIT, "--phases", String.join(",", phases), "--scale-to", "4", "--no-fail-fast",
                     "--timeout", "240s", "--report-dir", tmp.toString());
             System.out.println("fixture run of " + phases.size() + " phases: driver took " + Log.seconds(run.took()));
@@ -80,7 +88,13 @@ class ChartOnRealPodsTest {
                     + report.path("figures").path("pause.linearizable reads on the woken node").asText("-") + "; longest unavailable: failover "
                     + report.path("figures").path("failover.longest unavailable").asText("-") + ", pause "
                     + report.path("figures").path("pause.longest unavailable").asText("-") + ", rolling-restart "
-                    + report.path("figures").path("rolling-restart.longest unavailable").asText("-") + "\nindependent read of every pod: "
+                    + report.path("figures").path("rolling-restart.longest unavailable").asText("-")
+                    + (noCut != null ? "; partition left out (" + noCut + ")" : "; partition: time to new leader "
+                    + report.path("figures").path("partition.time to new leader").asText("-") + ", converged after heal "
+                    + report.path("figures").path("partition.converged after heal").asText("-") + ", "
+                    + report.path("figures").path("partition.writes during the cut").asText("-")
+                    + ", NetworkChaos " + pods.kube().chaosMesh().history())
+                    + "\nindependent read of every pod: "
                     + findings.summary() + (findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
             assertTrue(findings.agrees(), () -> "the pods' data disagrees with the suite's verdicts: " + findings.failures() + "\n" + pods.story());
             for (int i = 0; i < phases.size(); i++) {
@@ -90,6 +104,11 @@ class ChartOnRealPodsTest {
             }
             assertEquals(0, run.exitCode(), run::all);
             assertEquals("passed", report.path("status").asText());
+            if (noCut == null) {
+                assertEquals(List.of(), pods.kube().client().genericKubernetesResources(ha.KubeChaos.NETWORK_CHAOS).list().getItems(),
+                        "no NetworkChaos is left after the run");
+                assertTrue(pods.kube().chaosMesh().applied().isEmpty(), "every cut was lifted: " + pods.kube().chaosMesh().history());
+            }
         }
     }
 

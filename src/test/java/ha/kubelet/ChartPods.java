@@ -2,6 +2,7 @@ package ha.kubelet;
 
 import ha.Helm;
 import ha.LocalInstall;
+import ha.kube.ChaosMeshStandIn;
 import ha.kube.MockKube;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -78,6 +79,8 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
     private String stsName;
     private String currentRevision;
     private int helmLinesSeen;
+    /** With Chaos Mesh played: pair addresses per pod and this nft table for the cuts; else null. */
+    private volatile ha.LocalNetwork network;
 
     ChartPods(Path chart, String release, String namespace, Map<String, String> values, Helm helm, PodRewrites.Setup setup, Path base) {
         this.chart = chart;
@@ -470,6 +473,42 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
         return executor;
     }
 
+    // ---------------------------------------------------------------- Chaos Mesh's part: cuts between pods
+
+    /**
+     * Plays what Chaos Mesh's daemon does to the pods: each pod resolves its peers' names through a hosts file of its own, pod
+     * i reaching pod j at 127.10.i.j, and a NetworkChaos becomes nft drops of those pair addresses (both directions) in a
+     * table of this JVM's own ({@link ha.LocalNetwork}), deleted at close. Call before the install.
+     */
+    void playChaosMesh() {
+        network = ha.LocalNetwork.install(List.of());
+    }
+
+    @Override
+    public ChaosMeshStandIn.Network network() {
+        if (network == null) {
+            return null;
+        }
+        return new ChaosMeshStandIn.Network() {
+            @Override
+            public void cut(List<String> podsA, List<String> podsB) {
+                network.cut(podsA.stream().map(ChartPods::ordinal).toList(), podsB.stream().map(ChartPods::ordinal).toList());
+                event("NetworkChaos: nft cut " + podsA + " from " + podsB);
+            }
+
+            @Override
+            public void heal(List<String> podsA, List<String> podsB) {
+                network.heal();
+                event("NetworkChaos lifted: nft cut of " + podsA + " from " + podsB + " removed");
+            }
+        };
+    }
+
+    @Override
+    public Path hostsFileOf(String pod) {
+        return network == null ? setup.hostsFile() : setup.hostsFile().resolveSibling("hosts-" + pod);
+    }
+
     /** Every pod DNS name of the StatefulSet (for ordinals up to 31) and localhost resolve to 127.0.0.1. */
     private void writeHostsFile() {
         StatefulSet sts = client.apps().statefulSets().withName(stsName).get();
@@ -490,9 +529,26 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
         }
         try {
             Files.writeString(setup.hostsFile(), hosts.toString());
+            if (network != null) {
+                for (int i = 0; i < 32; i++) {
+                    Files.writeString(hostsFileOf(stsName + "-" + i), pairHosts(i, service, domain));
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Pod {@code self}'s hosts file: its own names at 127.0.0.1, pod j's at 127.10.self.j. */
+    private String pairHosts(int self, String service, String domain) {
+        StringBuilder hosts = new StringBuilder("127.0.0.1 localhost " + machineName() + "\n");
+        for (int j = 0; j < 32; j++) {
+            String pod = stsName + "-" + j;
+            String fqdn = pod + "." + service + "." + namespace + ".svc." + domain;
+            hosts.append(j == self ? "127.0.0.1" : ha.LocalNetwork.pairAddress(self, j)).append(' ').append(String.join(" ", fqdn, pod,
+                    pod + "." + service, pod + "." + service + "." + namespace, pod + "." + service + "." + namespace + ".svc")).append('\n');
+        }
+        return hosts.toString();
     }
 
     private static String machineName() {
@@ -553,5 +609,8 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
             }
         }
         executor.shutdownNow();
+        if (network != null) {
+            network.remove();
+        }
     }
 }

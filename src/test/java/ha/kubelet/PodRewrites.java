@@ -38,7 +38,8 @@ final class PodRewrites {
             "https port: JAVA_TOOL_OPTIONS gains -Darcadedb.server.httpsIncomingPort=<local> (the server opens it even when the spec "
                     + "does not name it, and two pods on one machine would collide)",
             "dns: JAVA_TOOL_OPTIONS gains -Djdk.net.hosts.file=<file> that resolves every pod's DNS names (and localhost and this "
-                    + "machine's name) to 127.0.0.1",
+                    + "machine's name) to 127.0.0.1; when Chaos Mesh is played, a file per pod that resolves pod j's names, for pod i, "
+                    + "to 127.10.i.j (its own to 127.0.0.1), so that a NetworkChaos can cut pairs with nft",
             "tmp: JAVA_TOOL_OPTIONS gains -Djava.io.tmpdir=<the container's /tmp folder>",
             "fieldRef status.podIP / status.hostIP: 127.0.0.1",
             "JAVA_HOME: the image's " + ImageDefaults.JAVA_HOME + " becomes a local JDK 21+; PATH becomes <busybox applets>:<JDK>/bin:"
@@ -68,6 +69,11 @@ final class PodRewrites {
     /** The machine-wide parts: the real installation, the JDK, busybox. */
     record Setup(Path installation, Path jdk, Path busybox, Path applets, Path hostsFile, boolean asRoot) {
         static final String HEAP = "-Xms128m -Xmx512m";
+
+        /** The same set-up with another hosts file (one pod's own). */
+        Setup withHostsFile(Path file) {
+            return new Setup(installation, jdk, busybox, applets, file, asRoot);
+        }
     }
 
     /** The rewrites of one container of one pod. */

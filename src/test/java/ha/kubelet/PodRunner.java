@@ -50,6 +50,11 @@ final class PodRunner {
 
         PodPorts portsOf(String pod);
 
+        /** The hosts file the pod's JVMs resolve names with (by default the one of {@link #setup()}). */
+        default Path hostsFileOf(String pod) {
+            return setup().hostsFile();
+        }
+
         /** The ports of the pod a DNS name belongs to, or null when the name is no pod. */
         PodPorts portsOfHost(String host);
 
@@ -257,7 +262,8 @@ final class PodRunner {
 
     Launch launchOf(Container c) {
         Path fs = files.containerFs(c, c.getSecurityContext() != null && Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem()));
-        PodRewrites.ForContainer rw = new PodRewrites.ForContainer(ctx.setup(), fs, ports, ctx::portsOfHost, files.mountTargets(c));
+        PodRewrites.ForContainer rw = new PodRewrites.ForContainer(ctx.setup().withHostsFile(ctx.hostsFileOf(name)), fs, ports,
+                ctx::portsOfHost, files.mountTargets(c));
         Map<String, String> defined = specEnv(c);
         Map<String, String> env = new LinkedHashMap<>(ImageDefaults.env());
         env.put("HOSTNAME", name);

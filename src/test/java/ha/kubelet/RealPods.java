@@ -75,6 +75,16 @@ public final class RealPods implements AutoCloseable {
         private String release = "test-arcadedb";
         private String namespace = "default";
         private final Map<String, String> values = new LinkedHashMap<>();
+        private boolean chaosMesh;
+
+        /**
+         * Plays Chaos Mesh (its CRD; a NetworkChaos cuts the pods it names with nft on pair addresses); needs root and nft,
+         * else the calling test is skipped with the reason.
+         */
+        public Builder chaosMesh(boolean v) {
+            chaosMesh = v;
+            return this;
+        }
 
         public Builder chart(Path v) {
             chart = v;
@@ -108,8 +118,14 @@ public final class RealPods implements AutoCloseable {
                 boolean root = Long.valueOf(0).equals(((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue());
                 PodRewrites.Setup setup = new PodRewrites.Setup(p.installation(), p.jdk(), p.busybox(), applets, base.resolve("hosts"), root);
                 ChartPods pods = new ChartPods(chart, release, namespace, values, new Helm(helmExecutable(), null, namespace), setup, base);
+                if (chaosMesh) {
+                    String why = ha.LocalNetwork.unavailableReason();
+                    Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+                    pods.playChaosMesh();
+                }
                 // named as kind names its contexts, so that the suite's pause runs, the fake docker playing the kind node
-                MockKube kube = MockKube.builder(pods).namespace(namespace).release(release).contextName("kind-fixture").start();
+                MockKube kube = MockKube.builder(pods).namespace(namespace).release(release).chaosMesh(chaosMesh)
+                        .contextName("kind-fixture").start();
                 return new RealPods(kube, pods, base);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -67,6 +67,6 @@ class SmallClusterTest {
         java.util.Map<String, Integer> needs = new java.util.LinkedHashMap<>();
         new ha.scripts.ArcadedbHa().allPhases().forEach(p -> needs.put(p.name(), p.minimumNodes()));
         assertEquals("{rollout=1, health=1, quorum=1, write=1, read=1, replica-health=2, transfer=2, scale-up=3, "
-                + "snapshot-recovery=3, failover=3, pause=3, rolling-restart=3}", needs.toString());
+                + "snapshot-recovery=3, failover=3, pause=3, rolling-restart=3, partition=3}", needs.toString());
     }
 }

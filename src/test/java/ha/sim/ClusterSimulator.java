@@ -779,7 +779,7 @@ public final class ClusterSimulator implements AutoCloseable {
         for (int m : members) {
             SimNode n = nodes.get(m);
             if (isAliveLeader(n)
-                    || (n.running && n.online && !n.installing && !faults.isStalled(m) && !faults.isDetached(m))) {
+                    || (n.running && n.online && !n.installing && !faults.isStalled(m) && !faults.isDetached(m) && !faults.isCut(m))) {
                 count++;
             }
         }
@@ -790,7 +790,7 @@ public final class ClusterSimulator implements AutoCloseable {
         int count = 0;
         for (int m : members) {
             SimNode n = nodes.get(m);
-            if (n.running && n.online) {
+            if (n.running && n.online && !faults.isCut(m)) {
                 count++;
             }
         }
@@ -1087,6 +1087,43 @@ public final class ClusterSimulator implements AutoCloseable {
         signalLocked();
     }
 
+    /**
+     * A node cut off or reconnected ({@link Faults#cutOff}). Cut: after the failover detection a cut leader steps down
+     * (every node forgets it and the connected majority elects one), a cut follower forgets the leader. Reconnected: the
+     * next leader round reaches it again.
+     */
+    void cutChanged(int ordinal, boolean on) {
+        lock.lock();
+        try {
+            if (on) {
+                long t = term;
+                schedule(timings.failoverDetection(), () -> {
+                    SimNode n = nodes.get(ordinal);
+                    if (!faults.isCut(ordinal) || !n.running) {
+                        return;
+                    }
+                    if (leader != null && leader == ordinal && term == t) {
+                        log(n, "WARNING", "RaftHAServer", "Lost contact with the majority of the cluster: stepping down");
+                        leaderLost();
+                        requestElection(timings.leaderNullWindow());
+                    } else {
+                        notifyLeader(n, null);
+                    }
+                });
+            } else if (leader == null) {
+                requestElection(timings.electionDelay());
+            }
+            signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a node is cut off from its peers now (lock held or not: the fault set is concurrent). */
+    boolean isCut(int ordinal) {
+        return faults.isCut(ordinal);
+    }
+
     /** Applies the lose and duplicate faults of node {@code ordinal} to the rows it holds now. */
     void rowFaultsChanged(int ordinal) {
         lock.lock();
@@ -1182,7 +1219,7 @@ public final class ClusterSimulator implements AutoCloseable {
         int up = 0;
         for (int m : members) {
             SimNode n = nodes.get(m);
-            if (!n.running || !n.online) {
+            if (!n.running || !n.online || faults.isCut(m)) {
                 continue;
             }
             up++;
@@ -1469,7 +1506,7 @@ public final class ClusterSimulator implements AutoCloseable {
 
     private boolean transferable(SimNode tn) {
         int o = tn.ordinal;
-        return tn.running && tn.online && members.contains(o) && !faults.isStalled(o) && !faults.isDetached(o)
+        return tn.running && tn.online && members.contains(o) && !faults.isStalled(o) && !faults.isDetached(o) && !faults.isCut(o)
                 && !tn.installing && tn.lastIndex >= commitIndex;
     }
 
@@ -1480,7 +1517,7 @@ public final class ClusterSimulator implements AutoCloseable {
                 continue;
             }
             SimNode n = nodes.get(m);
-            if (!n.running || !n.online || faults.isStalled(m) || faults.isDetached(m) || n.installing) {
+            if (!n.running || !n.online || faults.isStalled(m) || faults.isDetached(m) || faults.isCut(m) || n.installing) {
                 continue;
             }
             if (stepdown && commitIndex - n.lastIndex > lagWarning()) {
@@ -1515,7 +1552,7 @@ public final class ClusterSimulator implements AutoCloseable {
             }
             SimNode fn = nodes.get(f);
             FollowerTrack t = view.track(f);
-            if (!fn.running || !fn.online) {
+            if (!fn.running || !fn.online || faults.isCut(f)) {
                 continue;
             }
             fn.lastContactNanos = now;

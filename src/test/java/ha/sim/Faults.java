@@ -22,6 +22,7 @@ public final class Faults {
     private final Set<Integer> stalled = ConcurrentHashMap.newKeySet();
     private final Set<Integer> detached = ConcurrentHashMap.newKeySet();
     private final Set<Integer> frozen = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> cutOff = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Set<String>> lostMarkers = new ConcurrentHashMap<>();
     private final Map<Integer, Set<String>> duplicatedMarkers = new ConcurrentHashMap<>();
     private volatile boolean neverElect;
@@ -170,6 +171,18 @@ public final class Faults {
         }
     }
 
+    /**
+     * A network partition of one node from all the others, both ways (the partition phase): the node runs and answers
+     * the suite's HTTP, but exchanges nothing with its peers: no heartbeats, appends, votes or forwarded writes. A cut
+     * leader steps down after the failover detection and the others elect one; a cut node names no leader. Healed, it
+     * follows the leader again and catches up.
+     */
+    public void cutOff(int ordinal, boolean on) {
+        sim.checkOrdinal(ordinal);
+        toggle(cutOff, ordinal, on);
+        sim.cutChanged(ordinal, on);
+    }
+
     /** Switches every fault off. */
     public void clear() {
         for (Integer i : Set.copyOf(frozen)) {
@@ -184,6 +197,9 @@ public final class Faults {
         disagree.clear();
         stalled.clear();
         detached.clear();
+        for (Integer i : Set.copyOf(cutOff)) {
+            cutOff(i, false);
+        }
         lostMarkers.clear();
         duplicatedMarkers.clear();
         rejectTransfer = false;
@@ -202,6 +218,10 @@ public final class Faults {
     }
 
     // ------------------------------------------------------------------ queries for the simulator
+
+    boolean isCut(int ordinal) {
+        return cutOff.contains(ordinal);
+    }
 
     boolean isRefused(int ordinal) {
         return refused.contains(ordinal);

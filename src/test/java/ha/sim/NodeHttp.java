@@ -1216,8 +1216,9 @@ final class NodeHttp {
         int tInc;
         sim.lock.lock();
         try {
-            if (!t.running || sim.faults.isRefused(target) || sim.closed) {
-                return UNREACHABLE;
+            if (!t.running || sim.faults.isRefused(target) || sim.closed
+                    || (target != r.node.ordinal && (sim.isCut(target) || sim.isCut(r.node.ordinal)))) {
+                return UNREACHABLE;   // a forwarded request does not cross a network cut
             }
             if (swapping(t)) {
                 return installingSnapshot();
