@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 3 nodes, each run's verdicts checked by the test's own read of every node's data ({@link IndependentCheck}: a
  * standalone server on a copy of each data folder, read over plain HTTP).
  * <ol>
- *   <li>All 12 phases with the default {@code --write-via service}: writes go only to ready nodes, as through the chart's
+ *   <li>Every phase with the default {@code --write-via service}: writes go only to ready nodes, as through the chart's
  *       client Service, and every phase must pass.</li>
  *   <li>failover and rolling-restart with {@code --write-via every-node}: writes also reach restarting nodes, which on
  *       26.8.1 acknowledge rows before they rejoin and lose them. The run must report lost or missing rows, classed by
