@@ -85,9 +85,14 @@ public final class Jbang {
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            // Ctrl-C first, so that the suite writes its reports and stops its servers; then whatever is left goes
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            p.waitFor(60, TimeUnit.SECONDS);
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError(alias + " did not finish within " + limit.toMinutes() + " minutes");
+            List<String> printed = Files.readAllLines(out, StandardCharsets.UTF_8);
+            String tail = String.join("\n", printed.subList(Math.max(0, printed.size() - 80), printed.size()));
+            throw new AssertionError(alias + " did not finish within " + limit.toMinutes() + " minutes; the end of what it printed:\n" + tail);
         }
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
