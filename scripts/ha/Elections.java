@@ -18,16 +18,23 @@ public final class Elections {
      */
     public static Node agreedLeader(Target target, ClusterOps.Views views, boolean readyField) {
         String id = views.agreedLeaderId();
-        if (id == null) {
-            return null;
-        }
-        Node leader;
-        try {
-            leader = target.nodeOfPeer(id);
-        } catch (RuntimeException notOurs) {
+        Node leader = nodeOfPeer(target, id);
+        if (leader == null) {
             return null;
         }
         return saysItLeads(views, leader, readyField) ? leader : null;
+    }
+
+    /** The node whose peer id is {@code id}, or null when there is no id or it names none of the target's nodes. */
+    private static Node nodeOfPeer(Target target, String id) {
+        if (id == null) {
+            return null;
+        }
+        try {
+            return target.nodeOfPeer(id);
+        } catch (RuntimeException notOurs) {
+            return null;
+        }
     }
 
     /** The node's own answer says it leads (and, with {@code readyField}, that its leadership is ready). */
@@ -79,13 +86,8 @@ public final class Elections {
                 return null;
             }
         }
-        if (id == null) {
-            return null;
-        }
-        Node leader;
-        try {
-            leader = target.nodeOfPeer(id);
-        } catch (RuntimeException notOurs) {
+        Node leader = nodeOfPeer(target, id);
+        if (leader == null) {
             return null;
         }
         ClusterOps.View own = views.of(leader);
