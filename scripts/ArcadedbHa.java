@@ -2,7 +2,7 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //SOURCES HaRollout.java HaHealth.java HaQuorum.java HaWrite.java HaRead.java HaReplicaHealth.java HaTransfer.java
 //SOURCES HaScaleUp.java HaSnapshotRecovery.java HaFailover.java HaRollingRestart.java
 //SOURCES HaPause.java
@@ -10,11 +10,11 @@
 //DESCRIPTION The ArcadeDB HA suite: runs every phase (or --phases/--from) in order against one cluster, the chart's release or local server processes.
 package ha.scripts;
 
-import ha.Cli;
-import ha.CommonOptions;
-import ha.Phase;
-import ha.PhaseRunner;
-import ha.UsageException;
+import ha.core.UsageException;
+import ha.run.Cli;
+import ha.run.CommonOptions;
+import ha.run.Phase;
+import ha.run.PhaseRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

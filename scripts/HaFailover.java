@@ -2,27 +2,23 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase failover: kill the leader as a crash under a steady write load; a leader is elected in a new term and no acknowledged write is lost.
 package ha.scripts;
 
-import ha.Cli;
-import ha.ClusterOps;
-import ha.CommonOptions;
-import ha.Crash;
-import ha.DisruptivePhase;
-import ha.Elections;
-import ha.Fault;
-import ha.FaultContext;
-import ha.Log;
-import ha.Node;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.ServerLogs;
-import ha.Wait;
-import java.util.concurrent.Callable;
+import ha.check.ClusterOps;
+import ha.check.Elections;
+import ha.check.ServerLogs;
+import ha.core.Log;
+import ha.core.Node;
+import ha.core.Wait;
+import ha.nemesis.Crash;
+import ha.nemesis.Fault;
+import ha.nemesis.FaultContext;
+import ha.run.Cli;
+import ha.run.DisruptivePhase;
+import ha.run.PhaseContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-failover", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaFailover.PURPOSE, "",
@@ -33,27 +29,14 @@ import picocli.CommandLine.Mixin;
                 + "incarnation) within --timeout, and writes are acknowledged again. The election time, the elected node and "
                 + "whether it is the restarted one are reported. Then the cluster invariants hold and the checker finds every "
                 + "acknowledged row on every node, none unexpected or twice."})
-public class HaFailover extends DisruptivePhase implements Callable<Integer> {
+public class HaFailover extends DisruptivePhase {
     static final String PURPOSE = "kill the leader as a crash under a steady write load; a leader is elected in a new term and "
             + "no acknowledged write is lost";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     private Crash crash;
 
     public HaFailover() {
         super(Crash.NODES_NEEDED);
-    }
-
-    @Override
-    public String name() {
-        return "failover";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
     }
 
     @Override
@@ -91,11 +74,6 @@ public class HaFailover extends DisruptivePhase implements Callable<Integer> {
     @Override
     protected void afterHeal(PhaseContext ctx, FaultContext fault) {
         ctx.awaitLeader("every node, the restarted one too, to name the same leader");
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

@@ -2,30 +2,26 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase partition: cut the leader off from the majority, both ways, under a steady write load; the majority elects a leader and acknowledges writes, and after the heal every node converges with no acknowledged write lost.
 package ha.scripts;
 
-import ha.Cli;
-import ha.ClusterOps;
-import ha.CommonOptions;
-import ha.DisruptivePhase;
-import ha.Elections;
-import ha.Fault;
-import ha.FaultContext;
-import ha.Log;
-import ha.Node;
-import ha.Partition;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.PhaseSkipped;
-import ha.Wait;
+import ha.check.ClusterOps;
+import ha.check.Elections;
+import ha.core.Log;
+import ha.core.Node;
+import ha.core.PhaseSkipped;
+import ha.core.Wait;
+import ha.nemesis.Fault;
+import ha.nemesis.FaultContext;
+import ha.nemesis.Partition;
+import ha.run.Cli;
+import ha.run.DisruptivePhase;
+import ha.run.PhaseContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ha-partition", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
@@ -39,19 +35,16 @@ import picocli.CommandLine.Option;
                 + "like any other write. After the heal every node names one leader and holds the same rows, the checker finds "
                 + "nothing lost, unexpected or duplicated, and the leader's verify finds every node consistent. Figures: time to "
                 + "the new leader, time to converge after the heal, writes per side."})
-public class HaPartition extends DisruptivePhase implements Callable<Integer> {
+public class HaPartition extends DisruptivePhase {
     static final String PURPOSE = "cut the leader off from the majority, both ways, under a steady write load; the majority elects a "
             + "leader and acknowledges writes, and after the heal every node converges with no acknowledged write lost";
     /** Writes sent straight to the majority's leader while the cut holds. */
     static final int MAJORITY_WRITES = 5;
 
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
     @Option(names = "--minority", paramLabel = "WHO", description = "Who is cut off: leader (default) or follower (the highest-ordinal one).")
     String minority = "leader";
 
-    @Option(names = "--cut-for", paramLabel = "DURATION", converter = ha.Durations.class,
+    @Option(names = "--cut-for", paramLabel = "DURATION", converter = ha.core.Durations.class,
             description = "The shortest time the cut holds (default: 15s, past the 5-10 s election timeout).")
     Duration cutFor = Partition.MINIMUM_CUT;
 
@@ -74,16 +67,6 @@ public class HaPartition extends DisruptivePhase implements Callable<Integer> {
     }
 
     @Override
-    public String name() {
-        return "partition";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
-    }
-
-    @Override
     public boolean cutsTheNetwork() {
         return true;
     }
@@ -92,7 +75,7 @@ public class HaPartition extends DisruptivePhase implements Callable<Integer> {
         return switch (minority) {
             case "leader" -> Fault.Pick.LEADER;
             case "follower" -> Fault.Pick.LAST_FOLLOWER;
-            default -> throw new ha.UsageException("--minority must be leader or follower, saw '" + minority + "'");
+            default -> throw new ha.core.UsageException("--minority must be leader or follower, saw '" + minority + "'");
         };
     }
 
@@ -168,11 +151,6 @@ public class HaPartition extends DisruptivePhase implements Callable<Integer> {
 
     private static String names(List<Node> nodes) {
         return nodes.stream().map(Node::name).toList().toString();
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

@@ -2,34 +2,30 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase pause: freeze the leader (SIGSTOP) past the election timeout under a steady write load; the others elect a leader in a new term, the woken node follows it and serves no stale read, and no acknowledged write is lost.
 package ha.scripts;
 
-import ha.Cli;
-import ha.ClusterOps;
-import ha.CommonOptions;
-import ha.DisruptivePhase;
-import ha.Durations;
-import ha.Elections;
-import ha.Fault;
-import ha.FaultContext;
-import ha.History;
-import ha.Log;
-import ha.Node;
-import ha.Pause;
-import ha.PauseChecks;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.PhaseSkipped;
-import ha.ServerLogs;
-import ha.UsageException;
-import ha.Wait;
+import ha.check.ClusterOps;
+import ha.check.Elections;
+import ha.check.History;
+import ha.check.ServerLogs;
+import ha.core.Durations;
+import ha.core.Log;
+import ha.core.Node;
+import ha.core.PhaseSkipped;
+import ha.core.UsageException;
+import ha.core.Wait;
+import ha.nemesis.Fault;
+import ha.nemesis.FaultContext;
+import ha.nemesis.Pause;
+import ha.run.Cli;
+import ha.run.DisruptivePhase;
+import ha.run.PauseChecks;
+import ha.run.PhaseContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ha-pause", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
@@ -44,12 +40,9 @@ import picocli.CommandLine.Option;
                 + "the woken node took to follow, and what it answered first. Then the checker's verdict (a lost row is "
                 + "named with its time relative to the pause and the resume) and the invariants. Skipped where the target "
                 + "cannot freeze a process."})
-public class HaPause extends DisruptivePhase implements Callable<Integer> {
+public class HaPause extends DisruptivePhase {
     static final String PURPOSE = "freeze the leader (SIGSTOP) past the election timeout under a steady write load; the others "
             + "elect a leader in a new term, the woken node follows it and serves no stale read, and no acknowledged write is lost";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     @Option(names = "--pause-for", paramLabel = "DURATION", converter = Durations.class,
             description = "How long the leader stays frozen; longer than arcadedb.ha.electionTimeoutMax (default: twice it).")
@@ -69,16 +62,6 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
     public HaPause pauseFor(Duration d) {
         pauseFor = d;
         return this;
-    }
-
-    @Override
-    public String name() {
-        return "pause";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
     }
 
     @Override
@@ -155,11 +138,6 @@ public class HaPause extends DisruptivePhase implements Callable<Integer> {
     @Override
     protected String judgeMore(PhaseContext ctx) {
         return checks.verdict(ctx, pause, electedMillis, followedMillis);
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

@@ -2,44 +2,28 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase read: every row the leader holds is readable on the leader and on every follower.
 package ha.scripts;
 
-import ha.Cli;
-import ha.Log;
-import ha.CommonOptions;
-import ha.Node;
-import ha.Phase;
-import ha.PhaseContext;
-import ha.PhaseFailure;
-import ha.PhaseRunner;
-import ha.Wait;
+import ha.core.Log;
+import ha.core.Node;
+import ha.core.PhaseFailure;
+import ha.core.Wait;
+import ha.run.Cli;
+import ha.run.Phase;
+import ha.run.PhaseContext;
+import ha.run.PhaseScript;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-read", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaRead.PURPOSE, "",
             "Reads back on every node, not just the leader: every HaRow the leader holds (including the row "
                 + "the write phase inserted, when run by the driver; run alone, it inserts a row of its own first) becomes "
                 + "readable on each follower within --timeout."})
-public class HaRead implements Phase, Callable<Integer> {
+public class HaRead extends PhaseScript {
     static final String PURPOSE = "every row the leader holds is readable on the leader and on every follower";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
-    @Override
-    public String name() {
-        return "read";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
-    }
 
     @Override
     public void run(PhaseContext ctx) {
@@ -48,10 +32,10 @@ public class HaRead implements Phase, Callable<Integer> {
         if (written == null) {
             written = writeOwnRow(ctx, leader);
         }
-        Set<String> onLeader = Wait.until("the leader " + leader + " to return the rows of " + ha.Rows.TYPE,
+        Set<String> onLeader = Wait.until("the leader " + leader + " to return the rows of " + ha.check.Rows.TYPE,
                 Wait.HTTP_POLL, ctx.timeout(), () -> ctx.rows().markers(leader), rows -> true);
         if (onLeader.isEmpty()) {
-            throw new PhaseFailure("expected rows of " + ha.Rows.TYPE + " in database '" + ctx.rows().database()
+            throw new PhaseFailure("expected rows of " + ha.check.Rows.TYPE + " in database '" + ctx.rows().database()
                     + "' on the leader " + leader + ", saw none");
         }
         if (!onLeader.contains(written)) {
@@ -69,11 +53,6 @@ public class HaRead implements Phase, Callable<Integer> {
         ctx.ensureSchema(leader);
         ctx.insertAcknowledged(leader, marker);
         return marker;
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

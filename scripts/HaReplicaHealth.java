@@ -2,46 +2,30 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase replica-health: the leader reports every follower's replicaStatus HEALTHY.
 package ha.scripts;
 
-import ha.Cli;
-import ha.CommonOptions;
-import ha.Node;
-import ha.Phase;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.PhaseSkipped;
-import ha.ServerVersion;
-import java.util.concurrent.Callable;
+import ha.core.Node;
+import ha.core.PhaseSkipped;
+import ha.core.ServerVersion;
+import ha.run.Cli;
+import ha.run.Phase;
+import ha.run.PhaseContext;
+import ha.run.PhaseScript;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-replica-health", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaReplicaHealth.PURPOSE, "",
             "Checks per-peer replica health on the leader: every follower's replicaStatus reaches HEALTHY within "
                 + "--timeout (UNKNOWN right after a leader change and CATCHING_UP are transient; STALLED or FALLING_BEHIND at "
                 + "the deadline fail, naming the peer and its lag). Skipped only on servers older than 26.7.1, which lack the field."})
-public class HaReplicaHealth implements Phase, Callable<Integer> {
+public class HaReplicaHealth extends PhaseScript {
     static final String PURPOSE = "the leader reports every follower's replicaStatus HEALTHY";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
-    @Override
-    public String name() {
-        return "replica-health";
-    }
 
     @Override
     public int minimumNodes() {
         return LEADER_AND_FOLLOWER;
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
     }
 
     @Override
@@ -52,11 +36,6 @@ public class HaReplicaHealth implements Phase, Callable<Integer> {
         }
         Node leader = ctx.awaitLeader();
         ctx.cluster().awaitFollowersHealthy(leader, ctx.timeout());
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

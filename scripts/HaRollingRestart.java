@@ -2,23 +2,19 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase rolling-restart: restart every node gracefully, one at a time, under write load; every peer stays a member and no acknowledged row is lost.
 package ha.scripts;
 
-import ha.Cli;
-import ha.CommonOptions;
-import ha.DisruptivePhase;
-import ha.Fault;
-import ha.Log;
-import ha.Node;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.PhaseSkipped;
-import ha.RestartEachInTurn;
-import java.util.concurrent.Callable;
+import ha.core.Log;
+import ha.core.Node;
+import ha.core.PhaseSkipped;
+import ha.nemesis.Fault;
+import ha.nemesis.RestartEachInTurn;
+import ha.run.Cli;
+import ha.run.DisruptivePhase;
+import ha.run.PhaseContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-rolling-restart", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaRollingRestart.PURPOSE, "",
@@ -29,25 +25,12 @@ import picocli.CommandLine.Mixin;
                 + "name one leader, and the leader's configuration still holds all N peers (a peer that left is named). At the "
                 + "end the cluster invariants hold and the checker finds every acknowledged row on every node. Skipped when "
                 + "nodes do not keep their state across a restart (install with --set persistence.enabled=true)."})
-public class HaRollingRestart extends DisruptivePhase implements Callable<Integer> {
+public class HaRollingRestart extends DisruptivePhase {
     static final String PURPOSE = "restart every node gracefully, one at a time, under write load; every peer stays a member "
             + "and no acknowledged row is lost";
 
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
     public HaRollingRestart() {
         super(RestartEachInTurn.NODES_NEEDED);
-    }
-
-    @Override
-    public String name() {
-        return "rolling-restart";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
     }
 
     @Override
@@ -74,11 +57,6 @@ public class HaRollingRestart extends DisruptivePhase implements Callable<Intege
     @Override
     protected String after() {
         return "after the rolling restart";
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

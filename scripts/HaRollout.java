@@ -2,40 +2,24 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase rollout: the ArcadeDB StatefulSet is rolled out as `kubectl rollout status` means it.
 package ha.scripts;
 
-import ha.Cli;
-import ha.CommonOptions;
-import ha.Phase;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.ServerLogs;
-import ha.Wait;
-import java.util.concurrent.Callable;
+import ha.check.ServerLogs;
+import ha.core.Wait;
+import ha.run.Cli;
+import ha.run.Phase;
+import ha.run.PhaseContext;
+import ha.run.PhaseScript;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-rollout", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaRollout.PURPOSE, "",
             "Waits until the release's StatefulSet is rolled out: observed generation current, every replica "
                 + "updated and ready, current revision equal to the update revision (not fabric8's count-only readiness)."})
-public class HaRollout implements Phase, Callable<Integer> {
+public class HaRollout extends PhaseScript {
     static final String PURPOSE = "the ArcadeDB StatefulSet is rolled out as `kubectl rollout status` means it";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
-    @Override
-    public String name() {
-        return "rollout";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
-    }
 
     @Override
     public void run(PhaseContext ctx) {
@@ -44,11 +28,6 @@ public class HaRollout implements Phase, Callable<Integer> {
         } catch (Wait.WaitTimeoutException e) {
             throw ServerLogs.explain(ctx.target(), e);   // a pod whose HA plugin failed never gets ready: say why
         }
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

@@ -2,25 +2,23 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase scale-up: grow the cluster (--scale-to, default 5 nodes); the new peers join and hold the existing rows.
 package ha.scripts;
 
-import ha.Cli;
-import ha.CommonOptions;
-import ha.DisruptivePhase;
-import ha.Fault;
-import ha.FaultContext;
-import ha.Log;
-import ha.Node;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.ScaleOut;
+import ha.core.Log;
+import ha.core.Node;
+import ha.nemesis.Fault;
+import ha.nemesis.FaultContext;
+import ha.nemesis.ScaleOut;
+import ha.run.Cli;
+import ha.run.CommonOptions;
+import ha.run.DisruptivePhase;
+import ha.run.PhaseContext;
+import ha.run.PhaseRunner;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ha-scale-up", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
@@ -30,11 +28,8 @@ import picocli.CommandLine.Option;
                 + "processes), every node names the same leader, every follower is HEALTHY and the rows written before the "
                 + "upgrade are readable on the new nodes. Afterwards the extra peers are removed and the cluster scaled back, "
                 + "unless --keep-scaled. Skipped on fewer than 3 nodes."})
-public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
+public class HaScaleUp extends DisruptivePhase {
     static final String PURPOSE = "grow the cluster (--scale-to, default 5 nodes); the new peers join and hold the existing rows";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     @Option(names = "--scale-to", paramLabel = "N", description = "Nodes to grow the cluster to (default: ${DEFAULT-VALUE}).")
     int to = 5;
@@ -73,7 +68,7 @@ public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
      */
     public void checkGrows(CommonOptions options) {
         if (options.target == CommonOptions.TargetKind.local && to <= options.local.nodes) {
-            throw new ha.UsageException("--scale-to " + to + " does not grow the cluster of --nodes " + options.local.nodes
+            throw new ha.core.UsageException("--scale-to " + to + " does not grow the cluster of --nodes " + options.local.nodes
                     + "; scale-up needs a --scale-to larger than " + options.local.nodes);
         }
     }
@@ -91,16 +86,6 @@ public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
     public HaScaleUp keep(boolean keepScaled) {
         this.keep = keepScaled;
         return this;
-    }
-
-    @Override
-    public String name() {
-        return "scale-up";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
     }
 
     /** A row written before the upgrade, which the new nodes must hold. */
@@ -138,7 +123,7 @@ public class HaScaleUp extends DisruptivePhase implements Callable<Integer> {
         ctx.figure("join time", Log.seconds(Duration.ofNanos(System.nanoTime() - startNanos)));
         String lost = judgeWrites(ctx);
         if (lost != null) {
-            throw new ha.PhaseFailure(lost);
+            throw new ha.core.PhaseFailure(lost);
         }
         ctx.invariants().await("after scaling up to " + to + " nodes");
     }

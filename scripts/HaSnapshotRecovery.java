@@ -2,26 +2,22 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase snapshot-recovery: a follower whose state is destroyed comes back by a snapshot install, holds the leader's rows and keeps receiving new ones.
 package ha.scripts;
 
-import ha.Cli;
-import ha.CommonOptions;
-import ha.Crash;
-import ha.DisruptivePhase;
-import ha.Fault;
-import ha.FaultContext;
-import ha.Log;
-import ha.Node;
-import ha.PhaseContext;
-import ha.PhaseRunner;
-import ha.SnapshotSettings;
+import ha.check.SnapshotSettings;
+import ha.core.Log;
+import ha.core.Node;
+import ha.nemesis.Crash;
+import ha.nemesis.Fault;
+import ha.nemesis.FaultContext;
+import ha.run.Cli;
+import ha.run.DisruptivePhase;
+import ha.run.PhaseContext;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-snapshot-recovery", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaSnapshotRecovery.PURPOSE, "",
@@ -33,29 +29,16 @@ import picocli.CommandLine.Mixin;
                 + "with \"could not force a snapshot install\" otherwise), that the leader reports it HEALTHY, that it holds "
                 + "exactly the leader's rows, that rows written after its return reach it, and then the cluster invariants "
                 + "and the checker's verdict. Skipped when the install does not set the three values."})
-public class HaSnapshotRecovery extends DisruptivePhase implements Callable<Integer> {
+public class HaSnapshotRecovery extends DisruptivePhase {
     static final String PURPOSE = "a follower whose state is destroyed comes back by a snapshot install, holds the leader's rows "
             + "and keeps receiving new ones";
     private static final int ROWS_AFTER_RETURN = 5;
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
 
     private SnapshotSettings settings;
     private Crash wipe;
 
     public HaSnapshotRecovery() {
         super(Crash.NODES_NEEDED);
-    }
-
-    @Override
-    public String name() {
-        return "snapshot-recovery";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
     }
 
     @Override
@@ -101,11 +84,6 @@ public class HaSnapshotRecovery extends DisruptivePhase implements Callable<Inte
         List<String> after = ctx.markers("after-return", ROWS_AFTER_RETURN);
         ctx.rows().insertAllAcknowledged(leader, after, name(), ctx.timeout());
         ctx.rows().awaitOn(follower, Set.copyOf(after), "the " + ROWS_AFTER_RETURN + " rows written after it came back", ctx.timeout());
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

@@ -2,53 +2,37 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase transfer: move leadership to a follower at runtime, then write and read through the new leader.
 package ha.scripts;
 
-import ha.Cli;
-import ha.Elections;
-import ha.ClusterOps;
-import ha.CommonOptions;
-import ha.Log;
-import ha.Node;
-import ha.Phase;
-import ha.PhaseContext;
-import ha.PhaseFailure;
-import ha.PhaseRunner;
-import ha.Wait;
+import ha.check.ClusterOps;
+import ha.check.Elections;
+import ha.core.Log;
+import ha.core.Node;
+import ha.core.PhaseFailure;
+import ha.core.Wait;
+import ha.run.Cli;
+import ha.run.Phase;
+import ha.run.PhaseContext;
+import ha.run.PhaseScript;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-transfer", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaTransfer.PURPOSE, "",
             "Transfers Raft leadership at runtime: picks a follower, asks the leader to hand over to it "
                 + "(POST /api/v1/cluster/leader), waits until every node names it leader, then writes a new row through it "
                 + "and reads it back on every node."})
-public class HaTransfer implements Phase, Callable<Integer> {
+public class HaTransfer extends PhaseScript {
     static final String PURPOSE = "move leadership to a follower at runtime, then write and read through the new leader";
 
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(30);
 
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
-    @Override
-    public String name() {
-        return "transfer";
-    }
-
     @Override
     public int minimumNodes() {
         return LEADER_AND_FOLLOWER;
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
     }
 
     @Override
@@ -77,11 +61,6 @@ public class HaTransfer implements Phase, Callable<Integer> {
         String marker = ctx.runId() + "-transfer";
         ctx.insertAcknowledged(chosen, marker);
         ctx.rows().awaitOnEveryNode(Set.of(marker), ctx.timeout());
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

@@ -2,24 +2,21 @@
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
-//SOURCES ha/*.java
+//SOURCES ha/**/*.java
 //DESCRIPTION Phase write: through the leader, create the test database and type if absent and insert a marked row; each follower returns it at once to a linearizable read and to a read with the write's bookmark.
 package ha.scripts;
 
-import ha.ArcadeClient;
-import ha.Cli;
-import ha.CommonOptions;
-import ha.Log;
-import ha.Node;
-import ha.Phase;
-import ha.PhaseContext;
-import ha.PhaseFailure;
-import ha.PhaseRunner;
+import ha.client.ArcadeClient;
+import ha.core.Log;
+import ha.core.Node;
+import ha.core.PhaseFailure;
+import ha.run.Cli;
+import ha.run.Phase;
+import ha.run.PhaseContext;
+import ha.run.PhaseScript;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "ha-write", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
         description = {HaWrite.PURPOSE, "",
@@ -27,21 +24,8 @@ import picocli.CommandLine.Mixin;
                 + "one row whose marker is unique to this run. Right after the write every follower must return the row to "
                 + "a linearizable read and to a read with the write's bookmark (X-ArcadeDB-Read-After), without waiting; "
                 + "how many followers a default (eventual) read found behind is reported, not judged."})
-public class HaWrite implements Phase, Callable<Integer> {
+public class HaWrite extends PhaseScript {
     static final String PURPOSE = "through the leader, create the test database and type if absent and insert a marked row; each follower returns it at once to a linearizable read and to a read with the write's bookmark";
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
-    @Override
-    public String name() {
-        return "write";
-    }
-
-    @Override
-    public String summary() {
-        return PURPOSE;
-    }
 
     @Override
     public void run(PhaseContext ctx) {
@@ -87,11 +71,6 @@ public class HaWrite implements Phase, Callable<Integer> {
         if (bookmark == null) {
             Log.step("the write's answer carried no %s header: the bookmark read was not tried", ArcadeClient.COMMIT_INDEX);
         }
-    }
-
-    @Override
-    public Integer call() {
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

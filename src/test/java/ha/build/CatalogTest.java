@@ -1,10 +1,7 @@
 package ha.build;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import ha.Json;
+import ha.core.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** jbang-catalog.json, the scripts and their headers agree: one alias per runnable script, named after its command. */
 class CatalogTest {
@@ -56,7 +56,7 @@ class CatalogTest {
     void everyPhaseSaysWhatItIsForInOneWordingEverywhere() throws IOException {
         JsonNode aliases = Json.read(Files.readString(ROOT.resolve("jbang-catalog.json"))).path("aliases");
         String docs = Files.readString(ROOT.resolve("docs/phases.md"));
-        for (ha.Phase phase : new ha.scripts.ArcadedbHa().allPhases()) {
+        for (ha.run.Phase phase : new ha.scripts.ArcadedbHa().allPhases()) {
             String header = "Phase " + phase.name() + ": " + phase.summary() + ".";
             Path script = ROOT.resolve("scripts").resolve(phase.getClass().getSimpleName() + ".java");
             List<String> lines = Files.readAllLines(script);

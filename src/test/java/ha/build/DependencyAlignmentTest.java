@@ -1,9 +1,5 @@
 package ha.build;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The scripts' //DEPS lines and the Maven test build must name the same versions, and only the one
@@ -35,7 +35,7 @@ class DependencyAlignmentTest {
     @Test
     void everyVersionedDepsLineMatchesThePom() throws IOException {
         String pom = Files.readString(ROOT.resolve("pom.xml"));
-        List<String> lines = Files.readAllLines(ROOT.resolve("scripts/ha/Dependencies.java"));
+        List<String> lines = Files.readAllLines(ROOT.resolve("scripts/ha/core/Dependencies.java"));
         int checked = 0;
         for (String line : lines) {
             Matcher m = DEPS.matcher(line.strip());
@@ -58,7 +58,7 @@ class DependencyAlignmentTest {
         List<String> offenders = new ArrayList<>();
         try (Stream<Path> files = Files.walk(ROOT.resolve("scripts"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                if (f.endsWith("ha/Dependencies.java")) {
+                if (f.endsWith("ha/core/Dependencies.java")) {
                     continue;
                 }
                 if (Files.readAllLines(f).stream().anyMatch(l -> l.startsWith("//DEPS"))) {
@@ -66,7 +66,7 @@ class DependencyAlignmentTest {
                 }
             }
         }
-        assertTrue(offenders.isEmpty(), "//DEPS belong in scripts/ha/Dependencies.java only, found in " + offenders);
+        assertTrue(offenders.isEmpty(), "//DEPS belong in scripts/ha/core/Dependencies.java only, found in " + offenders);
     }
 
     @Test

@@ -1,13 +1,7 @@
 package ha.chart;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
-import ha.Helm;
-import ha.Procs;
+import ha.core.Procs;
+import ha.target.kube.Helm;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -35,8 +29,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
- * Renders charts/arcadedb with the real {@code helm template} (through {@link ha.Helm}) and loads the
+ * Renders charts/arcadedb with the real {@code helm template} (through {@link ha.target.kube.Helm}) and loads the
  * output as typed fabric8 objects. Each distinct value set is rendered once per test JVM and shared by
  * every test that asks for it.
  */

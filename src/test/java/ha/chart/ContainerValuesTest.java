@@ -1,15 +1,5 @@
 package ha.chart;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.renderYaml;
-import static ha.chart.ChartFixture.set;
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -27,6 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static ha.chart.ChartFixture.failure;
+import static ha.chart.ChartFixture.render;
+import static ha.chart.ChartFixture.renderYaml;
+import static ha.chart.ChartFixture.set;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Image, command, settings, environment, JVM, resources and pod metadata. */
 @DisplayName("Container and pod values")

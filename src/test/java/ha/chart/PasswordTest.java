@@ -1,14 +1,5 @@
 package ha.chart;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import ha.chart.ChartFixture.Rendered;
@@ -35,6 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static ha.chart.ChartFixture.failure;
+import static ha.chart.ChartFixture.render;
+import static ha.chart.ChartFixture.set;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The root password and the Raft cluster token: Secret files the server reads (never an argument or an env

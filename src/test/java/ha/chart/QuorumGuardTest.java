@@ -1,15 +1,5 @@
 package ha.chart;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.notes;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ha.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
@@ -23,6 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static ha.chart.ChartFixture.failure;
+import static ha.chart.ChartFixture.notes;
+import static ha.chart.ChartFixture.render;
+import static ha.chart.ChartFixture.set;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Render-time quorum guards and their messages, and the warnings for even member counts. */
 @DisplayName("Quorum guards")

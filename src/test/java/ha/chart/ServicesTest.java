@@ -1,14 +1,5 @@
 package ha.chart;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.renderYaml;
-import static ha.chart.ChartFixture.set;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ha.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -22,6 +13,15 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static ha.chart.ChartFixture.failure;
+import static ha.chart.ChartFixture.render;
+import static ha.chart.ChartFixture.renderYaml;
+import static ha.chart.ChartFixture.set;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Services, extra ports, Ingress, ServiceMonitor and extra manifests. */
 @DisplayName("Services, Ingress, ServiceMonitor, extra manifests")

@@ -1,17 +1,17 @@
 package ha.chart;
 
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import ha.SecretFiles;
 import ha.chart.ChartFixture.Rendered;
+import ha.target.kube.SecretFiles;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static ha.chart.ChartFixture.render;
+import static ha.chart.ChartFixture.set;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The suite's own discovery ({@link SecretFiles}, used by KubeTarget) finds the Secret the chart's pods read. */
 @DisplayName("The suite finds the chart's Secrets")

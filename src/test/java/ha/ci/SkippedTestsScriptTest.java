@@ -1,8 +1,5 @@
 package ha.ci;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ha.e2e.OneRealClusterAtATime;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -19,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.TestAbortedException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The end of ci/test.sh: ci/skipped-tests.sh over a Maven build folder made here (Surefire reports and the skip file that

@@ -1,10 +1,7 @@
 package ha.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Cli;
 import ha.kube.MockKube;
+import ha.run.Cli;
 import ha.scripts.ArcadedbHa;
 import ha.scripts.HaHealth;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input gets one clear line and the right exit code: 2 for usage, 1 when the environment is not usable. */
 class CliErrorsTest {
@@ -40,11 +40,11 @@ class CliErrorsTest {
         System.setErr(oldErr);
         System.setOut(oldOut);
         System.clearProperty("kubeconfig");
-        ha.Log.redirect(System.out, System.err);
+        ha.core.Log.redirect(System.out, System.err);
     }
 
     private int run(Object command, String... args) {
-        ha.Log.redirect(System.out, System.err);
+        ha.core.Log.redirect(System.out, System.err);
         String[] all = new String[args.length + 2];
         all[0] = "--report-dir";
         all[1] = tmp.resolve("reports").toString();
@@ -61,7 +61,7 @@ class CliErrorsTest {
 
     @Test
     void everyHelpNamesTheEnvironmentItReads() {
-        ha.Log.redirect(System.out, System.err);
+        ha.core.Log.redirect(System.out, System.err);
         assertEquals(0, Cli.execute(new HaHealth(), "--help"));
         String help = out.toString(StandardCharsets.UTF_8);
         assertTrue(help.contains("  HA_ROOT_PASSWORD      --target local: the servers' root password"), help);
@@ -96,7 +96,7 @@ class CliErrorsTest {
     @Test
     void anUnwritableReportDirIsAUsageError() throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        ha.Log.redirect(System.out, System.err);
+        ha.core.Log.redirect(System.out, System.err);
         assertEquals(2, Cli.execute(new HaHealth(), "--report-dir", file.resolve("sub").toString()));
         assertEquals("error: --report-dir " + file.resolve("sub") + ": " + file + " is a file, not a folder", errorLine());
     }

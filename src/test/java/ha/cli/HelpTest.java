@@ -1,9 +1,6 @@
 package ha.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Cli;
+import ha.run.Cli;
 import ha.scripts.ArcadedbHa;
 import ha.scripts.HaFailover;
 import ha.scripts.HaHealth;
@@ -26,6 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** --help as a user reads it: the command's own options first, the rest in groups, nothing wrapped to column 0. */
 class HelpTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -39,14 +39,14 @@ class HelpTest {
         oldErr = System.err;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        ha.Log.redirect(System.out, System.err);
+        ha.core.Log.redirect(System.out, System.err);
     }
 
     @AfterEach
     void restore() {
         System.setOut(oldOut);
         System.setErr(oldErr);
-        ha.Log.redirect(System.out, System.err);
+        ha.core.Log.redirect(System.out, System.err);
     }
 
     private String help(Object command) {

@@ -1,12 +1,12 @@
 package ha.cli;
 
+import ha.run.CommonOptions;
+import ha.run.WriteVia;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.CommonOptions;
-import ha.WriteVia;
-import org.junit.jupiter.api.Test;
 
 /** --write-via: service by default, leader, every-node and its old name all. */
 class WriteViaTest {

@@ -1,13 +1,10 @@
 package ha.core;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-
-import ha.Freezer;
-import ha.Procs;
-import ha.Wait;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** SIGSTOP and SIGCONT of a real process, and the clean-up that leaves none stopped (a target's close, Ctrl-C). */
 class FreezerTest {

@@ -1,14 +1,10 @@
 package ha.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.CommonOptions;
-import ha.LocalInstall;
-import ha.LocalOptions;
-import ha.ProjectRoot;
-import ha.ReportOptions;
+import ha.core.ProjectRoot;
+import ha.core.ReportOptions;
+import ha.run.CommonOptions;
+import ha.target.local.LocalInstall;
+import ha.target.local.LocalOptions;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +18,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's install: after {@code . ci/bootstrap.sh}, {@code jbang app install --name arcadedb-ha arcadedb-ha@"$PWD"}

@@ -1,8 +1,5 @@
 package ha.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
 import ha.scripts.HaWrite;
@@ -16,6 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The driver as a real process, one injected fault per parity phase: it fails at that phase, exits 1,
@@ -58,9 +58,9 @@ class DriverFaultsTest {
     /** Writes a row on a healthy cluster, then follower 2 drops it: the next write is fine, the read of every row is not. */
     private static void loseAnEarlierRowOnAFollower(KubeSim cluster) {
         Path reports = Path.of(System.getProperty("java.io.tmpdir"), "ha-faults-setup-" + ProcessHandle.current().pid());
-        ha.PhaseResult r = Scenario.runOne(cluster, reports, Duration.ofSeconds(20), new HaWrite());
+        ha.run.PhaseResult r = Scenario.runOne(cluster, reports, Duration.ofSeconds(20), new HaWrite());
         String marker = (String) r.figures().get("marker");
-        ha.Wait.until("the earlier row on node 2", Duration.ofMillis(20), Duration.ofSeconds(10),
+        ha.core.Wait.until("the earlier row on node 2", Duration.ofMillis(20), Duration.ofSeconds(10),
                 () -> cluster.sim().rowCount(2, "integration-test", "HaRow"), n -> n == 1);
         cluster.sim().faults().loseRow(2, marker);
     }

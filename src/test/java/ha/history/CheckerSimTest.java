@@ -1,22 +1,22 @@
 package ha.history;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Checker.Verdict;
-import ha.ClusterOps;
-import ha.History;
-import ha.KubeTarget;
-import ha.Node;
-import ha.Rows;
+import ha.check.Checker.Verdict;
+import ha.check.ClusterOps;
+import ha.check.History;
+import ha.check.Rows;
+import ha.core.Node;
 import ha.kube.KubeSim;
+import ha.target.kube.KubeTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The checker against the simulator: writes through every node recorded in a History, then each fault the
@@ -63,7 +63,7 @@ class CheckerSimTest {
             List<String> markers = writeThroughEveryNode(target, rows, history, runId, 12);
             assertEquals(12, history.ops().stream().filter(o -> o.outcome() == History.Outcome.ACKNOWLEDGED).count(), history.ops().toString());
 
-            Verdict clean = ha.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, SETTLE);
+            Verdict clean = ha.check.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, SETTLE);
             assertTrue(clean.ok(), clean.message());
             assertEquals("all 12 acknowledged rows on every node (0 failed, 0 indeterminate of which 0 present)", clean.message());
 
@@ -78,7 +78,7 @@ class CheckerSimTest {
             cluster.sim().faults().inventRow(0, DB, Rows.TYPE, invented);
 
             long start = System.nanoTime();
-            Verdict v = ha.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, SETTLE);
+            Verdict v = ha.check.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, SETTLE);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertFalse(v.ok());
@@ -112,13 +112,13 @@ class CheckerSimTest {
             History history = new History();
             Predicate<String> ours = m -> m.startsWith("chk2-");
             writeThroughEveryNode(target, rows, history, "chk2", 6);
-            Verdict settled = ha.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, SETTLE);
+            Verdict settled = ha.check.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, SETTLE);
             assertTrue(settled.ok(), settled.message());
 
             cluster.sim().faults().stallFollower(2, true);      // never HEALTHY again while the leader sees lag grow
             cluster.sim().setSetting("arcadedb.ha.replicationLagWarning", "1");
             writeThroughEveryNode(target, rows, history, "chk2-more", 4);
-            Verdict v = ha.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, Duration.ofSeconds(4));
+            Verdict v = ha.check.SettledRead.awaitSettledAndCheck(target, ops, rows, history, PHASE, ours, Duration.ofSeconds(4));
             assertFalse(v.ok(), v.message());
             assertTrue(v.message().startsWith("MISSING 4 acknowledged rows"), v.message());
             assertTrue(v.message().contains("lacking on test-arcadedb-2"), v.message());

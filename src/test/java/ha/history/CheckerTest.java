@@ -1,21 +1,21 @@
 package ha.history;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Checker;
-import ha.Checker.Verdict;
-import ha.History;
-import ha.History.Event;
-import ha.History.Op;
-import ha.History.Outcome;
+import ha.check.Checker.Verdict;
+import ha.check.Checker;
+import ha.check.History.Event;
+import ha.check.History.Op;
+import ha.check.History.Outcome;
+import ha.check.History;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checker.check over hand-made histories, one class at a time. */
 class CheckerTest {

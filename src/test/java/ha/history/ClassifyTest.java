@@ -1,12 +1,9 @@
 package ha.history;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import ha.ArcadeClient;
-import ha.ArcadeHttpException;
-import ha.Endpoint;
-import ha.History.Outcome;
+import ha.check.History.Outcome;
+import ha.client.ArcadeClient;
+import ha.client.ArcadeHttpException;
+import ha.core.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -20,10 +17,13 @@ import java.net.http.HttpTimeoutException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 /** One test per rule of WriteErrors.notApplied: FAILED only when the answer says the write was not applied. */
 class ClassifyTest {
     private static Outcome outcome(Throwable error) {
-        return ha.WriteErrors.notApplied(error) ? Outcome.FAILED : Outcome.INDETERMINATE;
+        return ha.client.WriteErrors.notApplied(error) ? Outcome.FAILED : Outcome.INDETERMINATE;
     }
 
     private static ArcadeHttpException answered(int status, String error, String exception) {

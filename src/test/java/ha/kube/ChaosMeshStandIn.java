@@ -1,6 +1,6 @@
 package ha.kube;
 
-import ha.KubeChaos;
+import ha.target.kube.KubeChaos;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,8 +1,8 @@
 package ha.kube;
 
-import ha.KubeTarget;
 import ha.sim.ClusterSimulator;
 import ha.sim.Timings;
+import ha.target.kube.KubeTarget;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +142,7 @@ public final class KubeSim implements AutoCloseable {
     /** Waits, with the suite's own verbs, until every node names one ready leader. */
     public void awaitReadyLeader() {
         try (KubeTarget target = target()) {
-            new ha.ClusterOps(target).awaitLeader("the simulated cluster to have a ready leader", java.time.Duration.ofSeconds(30));
+            new ha.check.ClusterOps(target).awaitLeader("the simulated cluster to have a ready leader", java.time.Duration.ofSeconds(30));
         }
     }
 

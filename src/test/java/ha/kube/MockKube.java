@@ -512,7 +512,7 @@ public final class MockKube implements AutoCloseable {
     record ReadinessProbe(boolean enabled, long initialDelayNanos, long periodNanos, long timeoutNanos, int failureThreshold,
                           int successThreshold, String chartVersion, String appVersion) {
         static ReadinessProbe ofChart(Duration period) {
-            Path chart = ha.ProjectRoot.resolve("charts", "arcadedb");
+            Path chart = ha.core.ProjectRoot.resolve("charts", "arcadedb");
             ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
             try {
                 JsonNode r = yaml.readTree(chart.resolve("values.yaml").toFile()).path("probes").path("readiness");

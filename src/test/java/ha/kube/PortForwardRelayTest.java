@@ -1,16 +1,16 @@
 package ha.kube;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.KubeTarget;
-import ha.Node;
-import ha.PhaseResult;
+import ha.core.Node;
+import ha.run.PhaseResult;
 import ha.scripts.HaHealth;
+import ha.target.kube.KubeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The relay carries real HTTP through fabric8 port-forwards, and the pool reuses one forward per pod. */
 class PortForwardRelayTest {

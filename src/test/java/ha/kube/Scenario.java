@@ -1,13 +1,13 @@
 package ha.kube;
 
-import ha.CommonOptions;
-import ha.KubeTarget;
-import ha.Phase;
-import ha.PhaseResult;
-import ha.PhaseRunner;
-import ha.ReportOptions;
-import ha.Target;
-import ha.WriteVia;
+import ha.core.ReportOptions;
+import ha.run.CommonOptions;
+import ha.run.Phase;
+import ha.run.PhaseResult;
+import ha.run.PhaseRunner;
+import ha.run.WriteVia;
+import ha.target.Target;
+import ha.target.kube.KubeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

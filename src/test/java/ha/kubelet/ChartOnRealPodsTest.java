@@ -1,12 +1,8 @@
 package ha.kubelet;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import ha.Json;
-import ha.Log;
+import ha.core.Json;
+import ha.core.Log;
 import ha.e2e.OneRealClusterAtATime;
 import ha.e2e.TestFiles;
 import ha.real.IndependentCheck;
@@ -19,6 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The driver, run as a real process through JBang with the Kubernetes target, against the chart's own
@@ -50,7 +50,7 @@ class ChartOnRealPodsTest {
     void theDriverPassesOnTheChartsPodsAndEveryPodHoldsWhatTheVerdictsSay() throws Exception {
         System.out.print(PodRewrites.describe());
         // Chaos Mesh is played where nft can cut pairs (root and nftables): then partition runs through a NetworkChaos too
-        String noCut = ha.LocalNetwork.unavailableReason();
+        String noCut = ha.target.local.LocalNetwork.unavailableReason();
         if (noCut != null) {
             System.out.println("partition is left out of this run: " + noCut);
         }
@@ -105,7 +105,7 @@ class ChartOnRealPodsTest {
             assertEquals(0, run.exitCode(), run::all);
             assertEquals("passed", report.path("status").asText());
             if (noCut == null) {
-                assertEquals(List.of(), pods.kube().client().genericKubernetesResources(ha.KubeChaos.NETWORK_CHAOS).list().getItems(),
+                assertEquals(List.of(), pods.kube().client().genericKubernetesResources(ha.target.kube.KubeChaos.NETWORK_CHAOS).list().getItems(),
                         "no NetworkChaos is left after the run");
                 assertTrue(pods.kube().chaosMesh().applied().isEmpty(), "every cut was lifted: " + pods.kube().chaosMesh().history());
             }

@@ -1,9 +1,9 @@
 package ha.kubelet;
 
-import ha.Helm;
-import ha.LocalInstall;
 import ha.kube.ChaosMeshStandIn;
 import ha.kube.MockKube;
+import ha.target.kube.Helm;
+import ha.target.local.LocalInstall;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -80,7 +80,7 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
     private String currentRevision;
     private int helmLinesSeen;
     /** With Chaos Mesh played: pair addresses per pod and this nft table for the cuts; else null. */
-    private volatile ha.LocalNetwork network;
+    private volatile ha.target.local.LocalNetwork network;
 
     ChartPods(Path chart, String release, String namespace, Map<String, String> values, Helm helm, PodRewrites.Setup setup, Path base) {
         this.chart = chart;
@@ -478,10 +478,10 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
     /**
      * Plays what Chaos Mesh's daemon does to the pods: each pod resolves its peers' names through a hosts file of its own, pod
      * i reaching pod j at 127.10.i.j, and a NetworkChaos becomes nft drops of those pair addresses (both directions) in a
-     * table of this JVM's own ({@link ha.LocalNetwork}), deleted at close. Call before the install.
+     * table of this JVM's own ({@link ha.target.local.LocalNetwork}), deleted at close. Call before the install.
      */
     void playChaosMesh() {
-        network = ha.LocalNetwork.install(List.of());
+        network = ha.target.local.LocalNetwork.install(List.of());
     }
 
     @Override
@@ -545,7 +545,7 @@ public final class ChartPods implements MockKube.PodRuntime, PodRunner.Context {
         for (int j = 0; j < 32; j++) {
             String pod = stsName + "-" + j;
             String fqdn = pod + "." + service + "." + namespace + ".svc." + domain;
-            hosts.append(j == self ? "127.0.0.1" : ha.LocalNetwork.pairAddress(self, j)).append(' ').append(String.join(" ", fqdn, pod,
+            hosts.append(j == self ? "127.0.0.1" : ha.target.local.LocalNetwork.pairAddress(self, j)).append(' ').append(String.join(" ", fqdn, pod,
                     pod + "." + service, pod + "." + service + "." + namespace, pod + "." + service + "." + namespace + ".svc")).append('\n');
         }
         return hosts.toString();

@@ -1,6 +1,7 @@
 package ha.kubelet;
 
-import ha.LocalPorts;
+import ha.target.local.LocalPorts;
+
 
 /** The free local ports that stand in for one pod's HTTP, HTTPS and Raft container ports. */
 record PodPorts(int http, int https, int raft) {

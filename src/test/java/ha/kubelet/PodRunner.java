@@ -1,6 +1,6 @@
 package ha.kubelet;
 
-import ha.Procs;
+import ha.core.Procs;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;

@@ -1,10 +1,10 @@
 package ha.kubelet;
 
-import ha.Helm;
-import ha.LocalInstall;
-import ha.LocalJava;
-import ha.SuiteException;
+import ha.core.SuiteException;
 import ha.kube.MockKube;
+import ha.target.kube.Helm;
+import ha.target.local.LocalInstall;
+import ha.target.local.LocalJava;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -119,7 +119,7 @@ public final class RealPods implements AutoCloseable {
                 PodRewrites.Setup setup = new PodRewrites.Setup(p.installation(), p.jdk(), p.busybox(), applets, base.resolve("hosts"), root);
                 ChartPods pods = new ChartPods(chart, release, namespace, values, new Helm(helmExecutable(), null, namespace), setup, base);
                 if (chaosMesh) {
-                    String why = ha.LocalNetwork.unavailableReason();
+                    String why = ha.target.local.LocalNetwork.unavailableReason();
                     Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
                     pods.playChaosMesh();
                 }

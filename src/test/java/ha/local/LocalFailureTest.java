@@ -1,21 +1,17 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import ha.Cli;
-import ha.Json;
-import ha.LocalInstall;
-import ha.LocalJava;
-import ha.LocalOptions;
-import ha.LocalTarget;
-import ha.PhaseFailure;
-import ha.SuiteException;
-import ha.Wait;
+import ha.core.Json;
+import ha.core.PhaseFailure;
+import ha.core.SuiteException;
+import ha.core.Wait;
 import ha.e2e.DefaultSigint;
+import ha.run.Cli;
 import ha.scripts.ArcadedbHa;
+import ha.target.local.LocalInstall;
+import ha.target.local.LocalJava;
+import ha.target.local.LocalOptions;
+import ha.target.local.LocalTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +25,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the local target says when it cannot start, and that it leaves no process behind then either. */
 class LocalFailureTest {
@@ -209,12 +209,12 @@ class LocalFailureTest {
             try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8); PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
                 System.setOut(po);
                 System.setErr(pe);
-                ha.Log.redirect(po, pe);
+                ha.core.Log.redirect(po, pe);
                 rc = Cli.execute(new ArcadedbHa(), args.toArray(String[]::new));
             } finally {
                 System.setOut(out);
                 System.setErr(err);
-                ha.Log.redirect(out, err);
+                ha.core.Log.redirect(out, err);
             }
             String stdout = o.toString(StandardCharsets.UTF_8);
             String stderr = e.toString(StandardCharsets.UTF_8);

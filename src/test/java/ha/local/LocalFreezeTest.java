@@ -1,19 +1,19 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Freezer;
-import ha.LocalTarget;
-import ha.Node;
-import ha.Wait;
+import ha.core.Freezer;
+import ha.core.Node;
+import ha.core.Wait;
+import ha.target.local.LocalTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The local target's pause against a real (stand-in) server process: freeze stops it, thaw runs it again, and a close

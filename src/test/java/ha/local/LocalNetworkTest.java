@@ -1,17 +1,12 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
-import ha.LocalNetwork;
-import ha.LocalTarget;
-import ha.Node;
-import ha.Procs;
-import ha.Wait;
+import ha.core.Node;
+import ha.core.Procs;
+import ha.core.Wait;
 import ha.e2e.DefaultSigint;
 import ha.e2e.Jbang;
+import ha.target.local.LocalNetwork;
+import ha.target.local.LocalTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +20,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The local target's network cuts leave nothing behind: the nft table of a run is gone after the run, after Ctrl-C, and
@@ -102,7 +102,7 @@ class LocalNetworkTest {
 
     @Test
     void namedPeersGiveTheSameServerListOnEveryNodeAndTheTableGoesWithTheTarget() {
-        ha.LocalOptions options = StandIn.options(tmp.resolve("work"), 3);
+        ha.target.local.LocalOptions options = StandIn.options(tmp.resolve("work"), 3);
         options.namedPeers = true;
         String table;
         try (LocalTarget target = LocalTarget.start(options, Map.of(), tmp.resolve("reports"))) {

@@ -1,20 +1,13 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import ha.ArcadeClient;
-import ha.ArcadeHttpException;
-import ha.ClusterOps;
-import ha.Endpoint;
-import ha.LocalPorts;
-import ha.LocalTarget;
-import ha.Node;
-import ha.Rows;
+import ha.check.ClusterOps;
+import ha.check.Rows;
+import ha.client.ArcadeClient;
+import ha.client.ArcadeHttpException;
+import ha.core.Endpoint;
+import ha.core.Node;
+import ha.target.local.LocalPorts;
+import ha.target.local.LocalTarget;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,6 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The local-process target against real processes of the stand-in server: ports, arguments,
@@ -194,9 +194,9 @@ class LocalTargetTest {
         assertFalse(target.joinsOnItsOwn(cluster.version(TIMEOUT)), "a local node joins only when added");
         Node added = target.nodes().get(3);
         String id = target.peerIdOf(added);
-        ha.Wait.until("the leader to add " + added, ha.Wait.HTTP_POLL, TIMEOUT,
+        ha.core.Wait.until("the leader to add " + added, ha.core.Wait.HTTP_POLL, TIMEOUT,
                 () -> target.client(cluster.awaitLeader("one leader of 3", TIMEOUT, target.nodes().subList(0, 3)))
-                        .addPeer(id, ha.PeerIds.host(id) + ":" + ha.PeerIds.raftPort(id)), answer -> true);
+                        .addPeer(id, ha.core.PeerIds.host(id) + ":" + ha.core.PeerIds.raftPort(id)), answer -> true);
         List<Node> nodes = target.nodes();
         assertEquals(4, nodes.size());
         String serverList = target.settings().get("arcadedb.ha.serverList");
@@ -228,7 +228,7 @@ class LocalTargetTest {
                 try {
                     ports = LocalPorts.allocate(candidate, 1, "arcadedb-1");
                     base = candidate;
-                } catch (ha.SuiteException takenMeanwhile) {
+                } catch (ha.core.SuiteException takenMeanwhile) {
                     assertTrue(takenMeanwhile.getMessage().contains("is in use"), takenMeanwhile.getMessage());
                 }
             }

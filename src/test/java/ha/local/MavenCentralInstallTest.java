@@ -1,18 +1,18 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.LocalInstall;
-import ha.LocalOptions;
-import ha.SuiteException;
+import ha.core.SuiteException;
+import ha.target.local.LocalInstall;
+import ha.target.local.LocalOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** --arcadedb-version that Maven cannot resolve: one line, and nothing left behind, not even an empty cache folder. */
 class MavenCentralInstallTest {

@@ -1,16 +1,16 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Node;
-import ha.ReadinessProbes;
-import ha.Target;
-import ha.Wait;
+import ha.core.Node;
+import ha.core.Wait;
+import ha.target.Target;
+import ha.target.local.ReadinessProbes;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The local stand-in for the kubelet's readiness probe: Kubernetes' thresholds, and not ready the moment a stop begins. */
 class ReadinessProbesTest {

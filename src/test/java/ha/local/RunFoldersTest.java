@@ -1,15 +1,10 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Cli;
-import ha.LocalTarget;
-import ha.RunLock;
-import ha.UsageException;
+import ha.core.RunLock;
+import ha.core.UsageException;
 import ha.local.LocalFailureTest.Captured;
+import ha.run.Cli;
+import ha.target.local.LocalTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two runs never share a work or report folder; a folder an earlier run left is reused after saying so, or refused with what to do. */
 class RunFoldersTest {

@@ -1,18 +1,18 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import ha.Cli;
-import ha.Json;
+import ha.core.Json;
 import ha.local.LocalFailureTest.Captured;
+import ha.run.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** docs/running-locally.md: on --nodes 1 --allow-small-cluster the phases that need more nodes are skipped, naming why. */
 class SmallLocalClusterTest {

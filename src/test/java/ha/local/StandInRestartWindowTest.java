@@ -1,16 +1,12 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import ha.ArcadeClient;
-import ha.ClusterOps;
-import ha.LocalOptions;
-import ha.LocalTarget;
-import ha.Node;
-import ha.Wait;
+import ha.check.ClusterOps;
+import ha.client.ArcadeClient;
+import ha.core.Node;
+import ha.core.Wait;
+import ha.target.local.LocalOptions;
+import ha.target.local.LocalTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +15,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The stand-in's restart window, as on real 26.8.1 servers: a restarted follower answers HTTP before its HA plugin has
@@ -67,7 +67,7 @@ class StandInRestartWindowTest {
 
             target.deleteNode(follower, false);   // kill -9 and a new process at once
             ArcadeClient fc = target.client(follower);
-            ha.ClusterStatus inWindow = Wait.until("the restarted follower answering HTTP", POLL, Duration.ofSeconds(30), fc::cluster,
+            ha.client.ClusterStatus inWindow = Wait.until("the restarted follower answering HTTP", POLL, Duration.ofSeconds(30), fc::cluster,
                     s -> true);
             assertTrue(Set.of("NEW", "STARTING").contains(inWindow.raftState()), inWindow.toString());
             assertEquals(null, inWindow.leaderId());

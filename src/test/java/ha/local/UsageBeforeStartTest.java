@@ -1,15 +1,10 @@
 package ha.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Cli;
-import ha.LocalOptions;
-import ha.LocalTarget;
-import ha.UsageException;
+import ha.core.UsageException;
 import ha.local.LocalFailureTest.Captured;
+import ha.run.Cli;
+import ha.target.local.LocalOptions;
+import ha.target.local.LocalTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad usage of --target local is one "error:" line and exit 2 before any server starts or any file is written: the

@@ -1,12 +1,9 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.PhaseResult;
-import ha.Wait;
+import ha.core.Wait;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
+import ha.run.PhaseResult;
 import ha.scripts.HaFailover;
 import ha.scripts.HaRollingRestart;
 import ha.scripts.HaScaleUp;
@@ -20,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** scale-up, snapshot-recovery, failover and rolling-restart: passing, and failing on the faults they exist to catch. */
 class DisruptivePhasesTest {
@@ -204,16 +204,16 @@ class DisruptivePhasesTest {
 
     @Test
     void snapshotInstallIsReadFromTheRecoveredFollowersLog() {
-        ha.Node follower = new ha.Node(2, "test-arcadedb-2");
-        String installed = ha.SnapshotSettings.assertInstalled("x\n2026-12-01 10:17:54.618 INFO  [ArcadeStateMachine] HA resync "
+        ha.core.Node follower = new ha.core.Node(2, "test-arcadedb-2");
+        String installed = ha.check.SnapshotSettings.assertInstalled("x\n2026-12-01 10:17:54.618 INFO  [ArcadeStateMachine] HA resync "
                 + "started (mode=snapshot, reason=leader snapshot install): firstLogIndex=(t:1, i:265)\ny", follower);
         assertTrue(installed.startsWith("HA resync started (mode=snapshot"), installed);
-        ha.PhaseFailure replayed = org.junit.jupiter.api.Assertions.assertThrows(ha.PhaseFailure.class, () -> ha.SnapshotSettings
+        ha.core.PhaseFailure replayed = org.junit.jupiter.api.Assertions.assertThrows(ha.core.PhaseFailure.class, () -> ha.check.SnapshotSettings
                 .assertInstalled("INFO [FollowerResyncProgressTracker] HA resync started (mode=catch-up): 1200 entries to apply\n", follower));
         assertContains(replayed.getMessage(), "could not force a snapshot install: test-arcadedb-2 caught up without one",
                 "HA resync started (mode=catch-up)");
-        ha.PhaseFailure silent = org.junit.jupiter.api.Assertions.assertThrows(ha.PhaseFailure.class,
-                () -> ha.SnapshotSettings.assertInstalled("nothing about resyncs\n", follower));
+        ha.core.PhaseFailure silent = org.junit.jupiter.api.Assertions.assertThrows(ha.core.PhaseFailure.class,
+                () -> ha.check.SnapshotSettings.assertInstalled("nothing about resyncs\n", follower));
         assertContains(silent.getMessage(), "no snapshot or resync line (it replayed the leader's log)");
     }
 

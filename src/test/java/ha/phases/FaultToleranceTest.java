@@ -1,17 +1,14 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.KubeTarget;
-import ha.PhaseResult;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
+import ha.run.PhaseResult;
 import ha.scripts.HaHealth;
 import ha.scripts.HaQuorum;
 import ha.scripts.HaRead;
 import ha.scripts.HaTransfer;
 import ha.scripts.HaWrite;
+import ha.target.kube.KubeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Transient trouble inside a phase's deadline does not fail it: the cluster recovered, so the phase passes. */
 class FaultToleranceTest {
@@ -35,7 +35,7 @@ class FaultToleranceTest {
         chaos.shutdownNow();
     }
 
-    private List<PhaseResult> run(KubeTarget target, ha.Phase... phases) {
+    private List<PhaseResult> run(KubeTarget target, ha.run.Phase... phases) {
         return Scenario.run(target, reports, TIMEOUT, null, phases);
     }
 
@@ -82,7 +82,7 @@ class FaultToleranceTest {
         try (KubeSim cluster = KubeSim.builder().recreateDelay(Duration.ofSeconds(3)).start(); KubeTarget target = cluster.target()) {
             assertAllPassed(run(target, new HaWrite()));
             cluster.kube().client().pods().withName("test-arcadedb-2").delete();
-            ha.Wait.until("simulator node 2 stopped with its pod", Duration.ofMillis(20), Duration.ofSeconds(10),
+            ha.core.Wait.until("simulator node 2 stopped with its pod", Duration.ofMillis(20), Duration.ofSeconds(10),
                     () -> cluster.sim().isRunning(2), running -> !running);
             assertAllPassed(run(target, new HaRead(), new HaQuorum()));
             assertTrue(target.portForwards().openedCount() >= 4, "the forward to the replaced pod was opened again");

@@ -1,11 +1,8 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.PhaseResult;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
+import ha.run.PhaseResult;
 import ha.scripts.HaHealth;
 import ha.scripts.HaQuorum;
 import ha.scripts.HaRead;
@@ -18,6 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each parity phase fails on the fault it exists to catch, saying what it expected and what it saw. */
 class ParityFailTest {
@@ -131,7 +131,7 @@ class ParityFailTest {
             PhaseResult first = Scenario.runOne(cluster, reports, SHORT, new HaWrite());
             assertEquals(PhaseResult.Status.passed, first.status(), first.message());
             String marker = (String) first.figures().get("marker");
-            ha.Wait.until("the first row on node 2", Duration.ofMillis(20), SHORT,
+            ha.core.Wait.until("the first row on node 2", Duration.ofMillis(20), SHORT,
                     () -> cluster.sim().rowCount(2, "integration-test", "HaRow"), n -> n == 1);
             cluster.sim().faults().loseRow(2, marker);
             List<PhaseResult> results = Scenario.run(cluster, reports, SHORT, new HaWrite(), new HaRead());

@@ -1,10 +1,8 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import ha.PhaseResult;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
+import ha.run.PhaseResult;
 import ha.scripts.HaHealth;
 import ha.scripts.HaQuorum;
 import ha.scripts.HaRead;
@@ -18,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ParityPassTest {
     @TempDir

@@ -1,20 +1,20 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.KubeChaos;
-import ha.PhaseResult;
-import ha.Wait;
+import ha.core.Wait;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
+import ha.run.PhaseResult;
 import ha.scripts.HaPartition;
+import ha.target.kube.KubeChaos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * partition through the Kubernetes target: the mock API server plays Chaos Mesh (its CRD, NetworkChaos applied to the

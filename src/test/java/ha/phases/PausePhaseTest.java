@@ -1,14 +1,11 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.Freezer;
-import ha.KubeTarget;
-import ha.PhaseResult;
+import ha.core.Freezer;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
+import ha.run.PhaseResult;
 import ha.scripts.HaPause;
+import ha.target.kube.KubeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * pause through the Kubernetes target against the simulator, the mock API server playing kind (context kind-*, a fake

@@ -1,15 +1,15 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import ha.PhaseResult;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
+import ha.run.PhaseResult;
 import ha.scripts.HaRead;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A phase run alone on a fresh cluster (as every local run is) does its own set-up instead of waiting for one. */
 class PhaseAloneTest {

@@ -1,13 +1,11 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import ha.Node;
-import ha.Phase;
-import ha.PhaseContext;
-import ha.PhaseResult;
-import ha.Target;
+import ha.core.Node;
 import ha.kube.Scenario;
+import ha.run.Phase;
+import ha.run.PhaseContext;
+import ha.run.PhaseResult;
+import ha.target.Target;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A phase that needs more nodes than the cluster has is skipped with that reason, before it touches the cluster. */
 class SmallClusterTest {

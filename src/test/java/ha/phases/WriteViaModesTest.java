@@ -1,23 +1,23 @@
 package ha.phases;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.KubeTarget;
-import ha.PhaseResult;
-import ha.WriteVia;
 import ha.kube.KubeSim;
 import ha.kube.Scenario;
 import ha.real.IndependentCheck;
+import ha.run.PhaseResult;
+import ha.run.WriteVia;
 import ha.scripts.HaFailover;
 import ha.scripts.HaRollingRestart;
 import ha.sim.Timings;
+import ha.target.kube.KubeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The three places --write-via sends the background writes, against a simulator that, like ArcadeDB 26.8.1, answers

@@ -1,10 +1,10 @@
 package ha.real;
 
-import ha.LocalJava;
-import ha.LocalPorts;
-import ha.LocalTarget;
-import ha.Wait;
+import ha.core.Wait;
 import ha.e2e.TestFiles;
+import ha.target.local.LocalJava;
+import ha.target.local.LocalPorts;
+import ha.target.local.LocalTarget;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

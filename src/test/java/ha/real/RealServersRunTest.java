@@ -1,15 +1,11 @@
 package ha.real;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import ha.Json;
-import ha.LocalJava;
+import ha.core.Json;
 import ha.e2e.Jbang;
 import ha.e2e.OneRealClusterAtATime;
 import ha.e2e.TestNotes;
+import ha.target.local.LocalJava;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The suite against real ArcadeDB servers (26.8.1, the chart's appVersion), through JBang with {@code --target local} on
@@ -232,7 +232,7 @@ class RealServersRunTest {
         Run run = drive("freeze-and-cut", Duration.ofMinutes(8), "--phases", String.join(",", FREEZE_AND_CUT));
         assertEquals(FREEZE_AND_CUT, new ArrayList<>(run.phases().keySet()), "every phase ran, in order");
         IndependentCheck.Findings findings = IndependentCheck.check(run.summary(), run.ops(), heldAtTheEnd(run, "freeze-and-cut"));
-        String noCut = ha.LocalNetwork.unavailableReason();
+        String noCut = ha.target.local.LocalNetwork.unavailableReason();
         JsonNode f = run.figures();
         TestNotes.add("real servers", String.format(Locale.ROOT, "pause and partition on 3 real servers in %.0f s, exit %d: %s; pause: "
                         + "election %s, woken node followed after %s, its first answer %s, linearizable reads %s, longest unavailable %s; "

@@ -1,12 +1,9 @@
 package ha.report;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import ha.Cli;
-import ha.Json;
+import ha.core.Json;
 import ha.kube.KubeSim;
+import ha.run.Cli;
 import ha.scripts.ArcadedbHa;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** A failing run leaves the evidence and the reports in the report dir; a wrong password ends the run with exit 1. */
 class FailureEvidenceTest {
     @TempDir
@@ -26,13 +26,13 @@ class FailureEvidenceTest {
     @AfterEach
     void restore() {
         System.clearProperty("kubeconfig");
-        ha.Log.redirect(System.out, System.err);
+        ha.core.Log.redirect(System.out, System.err);
     }
 
     private int driver(KubeSim cluster, ByteArrayOutputStream out, String... args) {
         System.setProperty("kubeconfig", cluster.kube().kubeconfig().toString());
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        ha.Log.redirect(ps, ps);
+        ha.core.Log.redirect(ps, ps);
         return Cli.execute(new ArcadedbHa(), args);
     }
 

@@ -1,18 +1,13 @@
 package ha.scripts;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ha.ClusterOps;
-import ha.LocalOptions;
-import ha.LocalTarget;
-import ha.Node;
-import ha.PhaseFailure;
-import ha.Rows;
+import ha.check.ClusterOps;
+import ha.check.Rows;
+import ha.core.Node;
+import ha.core.PhaseFailure;
 import ha.local.Leftovers;
 import ha.local.StandIn;
+import ha.target.local.LocalOptions;
+import ha.target.local.LocalTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What decides whether a wiped follower comes back by a snapshot install, against stand-in processes that model
@@ -43,7 +43,7 @@ class SnapshotInstallStandInTest {
         assertFalse(run.leaderLog().contains("Purged log entries"), "no segment rolled, so nothing may be purged: " + run.leaderLog());
         assertFalse(run.followerLog().contains("HA resync started (mode=snapshot"), run.followerLog());
         PhaseFailure failure = assertThrows(PhaseFailure.class,
-                () -> ha.SnapshotSettings.assertInstalled(run.followerLog(), run.follower()));
+                () -> ha.check.SnapshotSettings.assertInstalled(run.followerLog(), run.follower()));
         assertTrue(failure.getMessage().startsWith("could not force a snapshot install: " + run.follower() + " caught up without one; "
                 + "its log shows no snapshot or resync line (it replayed the leader's log)"), failure.getMessage());
     }
@@ -52,7 +52,7 @@ class SnapshotInstallStandInTest {
     void rolledSegmentsArePurgedSoTheWipedFollowerIsSnapshotInstalled() {
         Run run = wipeAFollowerAfterPayloadRows("256KB");
         assertTrue(run.leaderLog().contains("Purged log entries 1-"), "closed segments past the snapshot are purged: " + run.leaderLog());
-        String line = ha.SnapshotSettings.assertInstalled(run.followerLog(), run.follower());
+        String line = ha.check.SnapshotSettings.assertInstalled(run.followerLog(), run.follower());
         assertTrue(line.startsWith("HA resync started (mode=snapshot, reason=leader snapshot install): firstLogIndex="), line);
         assertTrue(run.followerLog().contains("Installing snapshot for database 'snapshot-test' from leader 127.0.0.1:"), run.followerLog());
         assertTrue(run.followerLog().contains("HA resync finished (mode=snapshot, result=ok)"), run.followerLog());
@@ -79,7 +79,7 @@ class SnapshotInstallStandInTest {
             for (int i = 1; i <= ROWS; i++) {
                 markers.add(String.format("snap-%03d", i));
             }
-            rows.insertAllAcknowledged(leader, markers, "test", ha.SnapshotSettings.PAYLOAD_CHARS, TIMEOUT);
+            rows.insertAllAcknowledged(leader, markers, "test", ha.check.SnapshotSettings.PAYLOAD_CHARS, TIMEOUT);
             Node follower = target.nodes().stream().filter(n -> !n.equals(leader)).reduce((a, b) -> b).orElseThrow();
             String before = target.incarnation(follower);
             target.deleteNode(follower, true);

@@ -266,7 +266,7 @@ public final class ClusterSimulator implements AutoCloseable {
      * ephemeral range any outgoing connection may take it meanwhile ("cannot bind node 2 … Address already in use").
      */
     private static int freePort() {
-        return ha.LocalPorts.pickFreePort();
+        return ha.target.local.LocalPorts.pickFreePort();
     }
 
     // ------------------------------------------------------------------ public API

@@ -132,9 +132,9 @@ final class SimClient {
     /** Retries a write while it answers 503 (a fresh leader is not ready yet), like a careful client. */
     Res write(int node, String db, String sql) {
         try {
-            return ha.Wait.until("'" + sql + "' on node " + node + " answered other than 503", Duration.ofMillis(20), Duration.ofSeconds(5),
+            return ha.core.Wait.until("'" + sql + "' on node " + node + " answered other than 503", Duration.ofMillis(20), Duration.ofSeconds(5),
                     () -> db == null ? server(node, sql) : command(node, db, sql), r -> r.status() != 503);
-        } catch (ha.Wait.WaitTimeoutException stillUnavailable) {
+        } catch (ha.core.Wait.WaitTimeoutException stillUnavailable) {
             return db == null ? server(node, sql) : command(node, db, sql);
         }
     }
@@ -190,7 +190,7 @@ final class SimClient {
 
     /** Polls through the suite's one wait primitive; an assertion failing inside counts as "not yet". */
     static void await(Duration timeout, String what, BooleanSupplier condition) {
-        ha.Wait.until(what, Duration.ofMillis(10), timeout, () -> {
+        ha.core.Wait.until(what, Duration.ofMillis(10), timeout, () -> {
             try {
                 return condition.getAsBoolean();
             } catch (AssertionError e) {

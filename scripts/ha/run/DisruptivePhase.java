@@ -1,0 +1,142 @@
+package ha.run;
+
+import ha.check.Checker;
+import ha.check.SettledRead;
+import ha.check.Verdicts;
+import ha.core.Log;
+import ha.core.Node;
+import ha.nemesis.Fault;
+import ha.nemesis.FaultContext;
+import java.time.Duration;
+
+/**
+ * The one shape of every disruptive phase: wait for an agreed leader and the schema, prepare (optional), start the
+ * background writer (when the phase writes under the fault), apply the fault, check what the phase expects while it is
+ * in place, heal it, check what the phase expects afterwards, and then judge, as one result: the checker's verdict over
+ * every write of the run, the availability bound, and the cluster invariants. A phase says only which fault and what
+ * else it expects.
+ */
+public abstract class DisruptivePhase extends PhaseScript {
+    /** Writes acknowledged before the fault and again after it, so the writer is seen to work on both sides. */
+    protected static final int WRITES_AROUND_THE_FAULT = 5;
+
+    private final int nodesNeeded;
+
+    /** A phase whose fault needs at least {@code nodesNeeded} nodes (the fault type's NODES_NEEDED). */
+    protected DisruptivePhase(int nodesNeeded) {
+        this.nodesNeeded = nodesNeeded;
+    }
+
+    /** The fault this phase injects in this run. */
+    protected abstract Fault fault(PhaseContext ctx);
+
+    /** The background writer's marker part ("failover"), or null when the phase writes nothing under the fault. */
+    protected abstract String writer();
+
+    /** "after the failover": how the invariants' failure names the moment. */
+    protected abstract String after();
+
+    @Override
+    public int minimumNodes() {
+        return nodesNeeded;
+    }
+
+    /** Throws {@link PhaseSkipped} when the cluster cannot have this fault (by default it always can). */
+    protected void checkApplicable(PhaseContext ctx) {
+    }
+
+    /** Runs before the writer starts and the fault is applied, with the agreed leader (by default nothing). */
+    protected void prepare(PhaseContext ctx, Node leader) {
+    }
+
+    /** What must happen while the fault is in place (by default nothing). */
+    protected void whileApplied(PhaseContext ctx, FaultContext fault) {
+    }
+
+    /** What must hold once the fault is healed (by default nothing). */
+    protected void afterHeal(PhaseContext ctx, FaultContext fault) {
+    }
+
+    /**
+     * What else the phase judges once the writes are judged (its writer stopped, the cluster settled): a failure
+     * message, or null when it holds (by default nothing).
+     */
+    protected String judgeMore(PhaseContext ctx) {
+        return null;
+    }
+
+    @Override
+    public final void run(PhaseContext ctx) {
+        checkApplicable(ctx);
+        Node leader = ctx.awaitLeader();
+        ctx.ensureSchema(leader);
+        prepare(ctx, leader);
+        Fault fault = fault(ctx);
+        Verdicts verdicts = new Verdicts();
+        if (writer() == null) {
+            FaultContext fc = ctx.faultContext(ctx.awaitLeader());
+            disturb(ctx, fault, fc);
+            verdicts.add(judgeWrites(ctx)).add(judgeMore(ctx));
+        } else {
+            try (BackgroundWriter writer = ctx.startWriter(writer())) {
+                writer.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
+                FaultContext fc = ctx.faultContext(ctx.awaitLeader());
+                disturb(ctx, fault, fc);
+                writer.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
+                writer.stop();
+                verdicts.add(judgeWrites(ctx)).add(availability(ctx, writer)).add(judgeMore(ctx));
+            }
+        }
+        verdicts.hear(() -> ctx.invariants().await(after()));
+        verdicts.throwIfAnyFailed();
+    }
+
+    private void disturb(PhaseContext ctx, Fault fault, FaultContext fc) {
+        Log.step("fault: %s", fault.name());
+        fault.apply(fc);
+        whileApplied(ctx, fc);
+        fault.heal(fc);
+        afterHeal(ctx, fc);
+    }
+
+    /**
+     * The checker's verdict over every write of this run (rows of earlier phases included: they must still be there),
+     * once the cluster has settled; rows an earlier phase already reported lost or missing are not judged again. Records
+     * the counts and, for a reader of report.json, the full lists of lost and missing rows. Returns the verdict's
+     * message when a row is lost, missing, unexpected or duplicated, else null.
+     */
+    protected static String judgeWrites(PhaseContext ctx) {
+        java.util.Set<String> reported = ctx.state().reported();
+        if (!reported.isEmpty()) {
+            Log.step("%d rows an earlier phase reported lost or missing are not judged again", reported.size());
+        }
+        Checker.Verdict verdict = SettledRead.awaitSettledAndCheck(ctx.target(), ctx.cluster(), ctx.rows(), ctx.history(), ctx.phase(),
+                marker -> marker.startsWith(ctx.runId()) && !reported.contains(marker), ctx.timeout());
+        ctx.figure("writes", verdict.counts());
+        if (!verdict.lost().isEmpty()) {
+            ctx.figure("lost rows", verdict.lost());
+        }
+        if (!verdict.missing().isEmpty()) {
+            ctx.figure("missing rows", verdict.missing());
+        }
+        ctx.state().reported(verdict.lost());
+        ctx.state().reported(verdict.missing().keySet());
+        Log.step("%s", verdict.message());
+        return verdict.ok() ? null : verdict.message();
+    }
+
+    /**
+     * The longest stretch in which no write of the writer was acknowledged, recorded as a figure; the failure when it
+     * exceeds --max-unavailable, else null.
+     */
+    private static String availability(PhaseContext ctx, BackgroundWriter writer) {
+        Duration gap = ctx.history().longestUnavailable(ctx.phase(), writer.startedMillis(), writer.stoppedMillis());
+        ctx.figure("longest unavailable", Log.seconds(gap));
+        Duration limit = ctx.maxUnavailable();
+        if (limit != null && gap.compareTo(limit) > 0) {
+            return "UNAVAILABLE for " + Log.seconds(gap) + ": no write was acknowledged for longer than --max-unavailable "
+                    + Log.seconds(limit);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,147 @@
+package ha.run;
+
+import ha.check.ClusterOps;
+import ha.check.Elections;
+import ha.check.History;
+import ha.check.Invariants;
+import ha.check.Rows;
+import ha.core.Log;
+import ha.core.Node;
+import ha.nemesis.FaultContext;
+import ha.target.Target;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a running phase gets: the target and the cluster verbs, its deadline, the run's history and state, and a place
+ * for figures. Every verb waits up to the phase's deadline ({@code --timeout}) unless the phase passes another.
+ */
+public final class PhaseContext {
+    /** One background insert every this often. */
+    public static final Duration WRITE_INTERVAL = Duration.ofMillis(100);
+    /** The most rows one background writer inserts. */
+    public static final int MAX_BACKGROUND_ROWS = 3000;
+
+    /** What every phase of one run shares: the cluster, its test rows and history, the run's options and state. */
+    public record Run(Target target, ClusterOps cluster, Rows rows, String runId, Duration timeout, WriteVia writeVia,
+                      Duration maxUnavailable, RunState state) {
+    }
+
+    private final Run run;
+    private final String phase;
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+
+    public PhaseContext(Run run, String phase) {
+        this.run = run;
+        this.phase = phase;
+    }
+
+    /** The running phase's name: what its writes and events are recorded under in the history. */
+    public String phase() {
+        return phase;
+    }
+
+    public Target target() {
+        return run.target();
+    }
+
+    public ClusterOps cluster() {
+        return run.cluster();
+    }
+
+    public Rows rows() {
+        return run.rows();
+    }
+
+    /** The run's one write history (every insert, every fault a phase caused). */
+    public History history() {
+        return run.rows().history();
+    }
+
+    /** How long any single wait of the phase may take (--timeout). */
+    public Duration timeout() {
+        return run.timeout();
+    }
+
+    /** Unique per run; part of every row marker the run writes. */
+    public String runId() {
+        return run.runId();
+    }
+
+    /** {@code count} row markers of this run, {@code <run id>-<label>-00001} and on. */
+    public java.util.List<String> markers(String label, int count) {
+        java.util.List<String> markers = new java.util.ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            markers.add(String.format("%s-%s-%05d", runId(), label, i));
+        }
+        return markers;
+    }
+
+    /** What earlier phases of this run handed on (empty when a phase runs alone). */
+    public RunState state() {
+        return run.state();
+    }
+
+    /** --write-via: where background writes go. */
+    public WriteVia writeVia() {
+        return run.writeVia();
+    }
+
+    /** --max-unavailable, or null when off. */
+    public Duration maxUnavailable() {
+        return run.maxUnavailable();
+    }
+
+    /** Records something the phase did or saw in the history ("killed", "became-leader"…), for the checker's timings. */
+    public void event(String kind, Node node, String detail) {
+        history().event(phase, kind, node == null ? null : node.name(), detail);
+    }
+
+    /** Records a key figure (election time, rows written) for the summary and the reports. */
+    public void figure(String key, Object value) {
+        figures.put(key, value);
+        Log.step("%s = %s", key, value);
+    }
+
+    public Map<String, Object> figures() {
+        return figures;
+    }
+
+    // ---------------------------------------------------------------- verbs, with the phase's deadline
+
+    /** Waits until every node names the same leader, which says so itself; returns it. */
+    public Node awaitLeader() {
+        return cluster().awaitLeader(timeout());
+    }
+
+    /** As {@link #awaitLeader()}, described as the phase needs it ("every node, the restarted one too, …"). */
+    public Node awaitLeader(String description) {
+        return cluster().awaitLeader(description, timeout());
+    }
+
+    /** Creates the test database and row type through {@code leader}, unless they exist. */
+    public void ensureSchema(Node leader) {
+        rows().ensureSchema(leader, timeout());
+    }
+
+    /** Inserts one row through {@code node}, retrying transient failures; returns the acknowledging answer's commit index. */
+    public Long insertAcknowledged(Node node, String marker) {
+        return rows().insertAcknowledged(node, marker, phase, timeout());
+    }
+
+    /** The cluster invariants, with this phase's deadline. */
+    public Invariants invariants() {
+        return new Invariants(target(), cluster(), rows().database(), timeout());
+    }
+
+    /** Starts a background writer whose markers are {@code <run id>-<what>-NNNNN}. */
+    public BackgroundWriter startWriter(String what) {
+        return new BackgroundWriter(target(), rows(), writeVia(), phase, runId() + "-" + what, WRITE_INTERVAL, MAX_BACKGROUND_ROWS);
+    }
+
+    /** What a fault gets: this phase's target, history and deadline, and the cluster as it is now with {@code leader} leading. */
+    public FaultContext faultContext(Node leader) {
+        return new FaultContext(target(), cluster(), history(), phase, timeout(), Elections.before(target(), cluster().views(), leader));
+    }
+}
