@@ -17,19 +17,13 @@ import ha.target.Target;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,7 +55,7 @@ public final class KubeTarget implements Target {
     private final Map<String, ArcadeClient> clients = new ConcurrentHashMap<>();
     private final Map<String, String> peerIds = new ConcurrentHashMap<>();
     private boolean ownsClient = true;
-    private volatile ClientService clientService;
+    private volatile KubeClientService clientService;
     private volatile KubeChaos chaos;
 
     /** Connects, finds the release's StatefulSet and reads the password; fails with one clear line. */
@@ -91,11 +85,11 @@ public final class KubeTarget implements Target {
         this.chart = chart;
         NamedContext current = config.getCurrentContext();
         this.contextName = current == null ? null : current.getName();
-        StatefulSet sts = findStatefulSet(config);
+        StatefulSet sts = KubeRelease.findStatefulSet(client, config, contextName, namespace, release);
         this.statefulSetName = sts.getMetadata().getName();
         Container container = KubeObjects.arcadeContainer(sts);
         this.settings = KubeObjects.settings(container);
-        this.password = readPassword(sts, container);
+        this.password = KubeRelease.readPassword(client, namespace, sts, container, settings.get(PASSWORD_FILE_SETTING));
         Redactor.register(password);
         this.claimTemplates = sts.getSpec().getVolumeClaimTemplates() == null ? List.of()
                 : sts.getSpec().getVolumeClaimTemplates().stream().map(c -> c.getMetadata().getName()).toList();
@@ -103,57 +97,6 @@ public final class KubeTarget implements Target {
                 .filter(p -> "http".equals(p.getName())).map(p -> p.getContainerPort()).findFirst().orElse(2480);
         this.pool = new PortForwardPool(client, namespace, httpPort);
         this.helm = Helm.onPath(contextName, namespace);
-    }
-
-    private StatefulSet findStatefulSet(Config config) {
-        List<StatefulSet> found;
-        try {
-            found = client.apps().statefulSets().inNamespace(namespace)
-                    .withLabel("app.kubernetes.io/instance", release)
-                    .withLabel("app.kubernetes.io/name", "arcadedb")
-                    .list().getItems();
-        } catch (KubernetesClientException e) {
-            throw new SuiteException("cannot reach the Kubernetes API server at " + config.getMasterUrl()
-                    + (contextName == null ? "" : " (context " + contextName + ")") + ": " + rootMessage(e));
-        }
-        if (found.size() == 1) {
-            return found.get(0);
-        }
-        String fullname = release.contains("arcadedb") ? release : release + "-arcadedb";
-        StatefulSet byName = client.apps().statefulSets().inNamespace(namespace).withName(fullname).get();
-        if (byName != null) {
-            return byName;
-        }
-        throw new SuiteException("no ArcadeDB StatefulSet of release '" + release + "' in namespace '" + namespace
-                + "' (looked for labels app.kubernetes.io/instance=" + release + " and for the name " + fullname
-                + "); install the chart first, or pass --release/--namespace");
-    }
-
-    private String readPassword(StatefulSet sts, Container container) {
-        SecretFiles.SecretKey ref = SecretFiles.find(sts, container, PASSWORD_FILE_SETTING, settings.get(PASSWORD_FILE_SETTING), "root password");
-        Secret secret = client.secrets().inNamespace(namespace).withName(ref.secretName()).get();
-        if (secret == null) {
-            throw new SuiteException("the Secret '" + ref.secretName() + "' named by StatefulSet " + sts.getMetadata().getName()
-                    + " for the root password is missing in namespace '" + namespace + "'");
-        }
-        String value = null;
-        if (secret.getData() != null && secret.getData().get(ref.key()) != null) {
-            value = new String(Base64.getDecoder().decode(secret.getData().get(ref.key())), StandardCharsets.UTF_8);
-        } else if (secret.getStringData() != null) {
-            value = secret.getStringData().get(ref.key());
-        }
-        if (value == null || value.isEmpty()) {
-            throw new SuiteException("the Secret '" + ref.secretName() + "' has no value under key '" + ref.key() + "'");
-        }
-        return value;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     public KubernetesClient kubernetes() {
@@ -274,60 +217,14 @@ public final class KubeTarget implements Target {
         return pod == null ? "absent" : pod.getMetadata().getUid();
     }
 
-    /** The release's client Service: its name and the selector it routes by. */
-    record ClientService(String name, Map<String, String> selector) {
-    }
-
-    /**
-     * The release's client Service (reference §8.1): a Service of the release that is not headless and selects pods,
-     * the one labelled {@code app.kubernetes.io/component=http} where there are several. Its own selector decides which
-     * pods it routes to; nothing is assumed about it.
-     */
-    ClientService clientService() {
-        ClientService known = clientService;
-        if (known != null) {
-            return known;
-        }
-        List<io.fabric8.kubernetes.api.model.Service> services = client.services().inNamespace(namespace)
-                .withLabel("app.kubernetes.io/instance", release).list().getItems().stream()
-                .filter(s -> s.getSpec() != null && !"None".equals(s.getSpec().getClusterIP())
-                        && s.getSpec().getSelector() != null && !s.getSpec().getSelector().isEmpty())
-                .toList();
-        io.fabric8.kubernetes.api.model.Service chosen = services.stream()
-                .filter(s -> s.getMetadata().getLabels() != null && "http".equals(s.getMetadata().getLabels().get("app.kubernetes.io/component")))
-                .findFirst().orElse(services.isEmpty() ? null : services.get(0));
-        if (chosen == null) {
-            throw new SuiteException("no client Service of release '" + release + "' in namespace '" + namespace
-                    + "' (a Service labelled app.kubernetes.io/instance=" + release + " that is not headless and selects pods); "
-                    + "--write-via service routes writes the way it would: install the chart's Services, or pass --write-via leader or every-node");
-        }
-        clientService = new ClientService(chosen.getMetadata().getName(), Map.copyOf(chosen.getSpec().getSelector()));
-        return clientService;
-    }
-
-    /**
-     * The pods the client Service selects, Ready and not terminating (what the EndpointSlice controller publishes as ready
-     * endpoints), in ordinal order of the StatefulSet's nodes; a node whose pod the Service does not select is not ready.
-     */
+    /** The pods the release's client Service selects and would route to now ({@link KubeClientService}). */
     @Override
     public List<ServiceState> serviceView() {
-        ClientService service = clientService();
-        Map<String, Pod> selected = new LinkedHashMap<>();
-        for (Pod pod : client.pods().inNamespace(namespace).withLabels(service.selector()).list().getItems()) {
-            selected.put(pod.getMetadata().getName(), pod);
+        KubeClientService service = clientService;
+        if (service == null) {
+            service = clientService = KubeClientService.find(client, namespace, release);
         }
-        List<ServiceState> out = new ArrayList<>();
-        for (Node node : nodes()) {
-            Pod pod = selected.get(node.name());
-            if (pod == null) {
-                out.add(new ServiceState(node, false, -1, "no pod selected by Service " + service.name()));
-                continue;
-            }
-            boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-            boolean ready = KubeObjects.isReady(pod) && !terminating;
-            out.add(new ServiceState(node, ready, KubeObjects.startedMillis(pod), terminating ? "terminating" : ready ? "Ready" : "not Ready"));
-        }
-        return out;
+        return service.view(client, namespace, nodes());
     }
 
     @Override

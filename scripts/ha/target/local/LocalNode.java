@@ -1,6 +1,8 @@
 package ha.target.local;
 
 import ha.core.Node;
+import ha.core.PeerIds;
+import ha.core.PhaseFailure;
 import ha.core.Procs;
 import ha.core.Redactor;
 import ha.core.SuiteException;
@@ -255,5 +257,24 @@ final class LocalNode {
             return "not started";
         }
         return p.isAlive() ? "running" : "exited with code " + p.exitValue();
+    }
+
+    /** The node a Raft peer id names (host_raftPort): by its Raft port, with host 127.0.0.1, localhost or its name. */
+    static LocalNode ofPeer(List<LocalNode> nodes, String peerId) {
+        int raftPort;
+        String host;
+        try {
+            raftPort = PeerIds.raftPort(peerId);
+            host = PeerIds.host(peerId);
+        } catch (IllegalArgumentException e) {
+            throw new PhaseFailure("expected a peer id host_raftPort, saw " + peerId);
+        }
+        for (LocalNode n : nodes) {
+            if (n.ports().raft() == raftPort && ("127.0.0.1".equals(host) || "localhost".equals(host) || n.name().equals(host))) {
+                return n;
+            }
+        }
+        List<String> known = nodes.stream().map(n -> n.name() + "=" + n.peerId()).toList();
+        throw new PhaseFailure("peer id " + peerId + " names no local node (by Raft port: " + String.join(", ", known) + ")");
     }
 }

@@ -2,6 +2,7 @@ package ha.target.local;
 
 import ha.core.Durations;
 import ha.core.ProjectRoot;
+import ha.core.UsageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +77,17 @@ public final class LocalOptions {
     @Option(names = "--named-peers", hidden = true,
             description = "Start the servers with peers resolved by name through hosts files of their own (partition needs it).")
     public boolean namedPeers;
+
+    /** Refuses a cluster size that cannot start, or that cannot keep a majority without --allow-small-cluster. */
+    public void checkNodes() {
+        if (nodes < 1) {
+            throw new UsageException("--nodes must be at least 1, saw " + nodes);
+        }
+        if (nodes < 3 && !allowSmallCluster) {
+            throw new UsageException("--nodes " + nodes + " cannot keep a Raft majority when a node is lost (that needs 3 or more); "
+                    + "pass --allow-small-cluster to run on " + nodes + " node" + (nodes == 1 ? "" : "s") + " anyway");
+        }
+    }
 
     /** The main class: the hidden option, else the system property, else ArcadeDB's. */
     public String mainClass() {

@@ -12,6 +12,7 @@ import ha.target.local.LocalInstall;
 import ha.target.local.LocalJava;
 import ha.target.local.LocalOptions;
 import ha.target.local.LocalTarget;
+import ha.target.local.LocalWorkDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +42,7 @@ class LocalFailureTest {
         LocalOptions options = StandIn.options(work, 2);
         options.serverSettings.put("standin.failAtStartup", "arcadedb-1");
         LocalTarget target = LocalTarget.start(options, Map.of(), null);
-        Path passwordFile = work.resolve(LocalTarget.PASSWORD_FILE);
+        Path passwordFile = work.resolve(LocalWorkDir.PASSWORD_FILE);
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)),
                 "the random root password is kept for the user alone, so a kept work dir can be logged into");
         assertEquals(24, Files.readString(passwordFile).strip().length());

@@ -4,6 +4,7 @@ import ha.core.Wait;
 import ha.e2e.TestFiles;
 import ha.target.local.LocalJava;
 import ha.target.local.LocalPorts;
+import ha.target.local.LocalSettings;
 import ha.target.local.LocalTarget;
 import java.io.IOException;
 import java.net.URI;
@@ -58,7 +59,7 @@ final class RealServers {
         TestFiles.copyTree(dataFolder, copy, p -> !p.getFileName().toString().endsWith(".lock"));
         LocalPorts ports = LocalPorts.allocate(null, 0, "independent-read");
         List<String> cmd = new ArrayList<>(List.of(java.executable().toString()));
-        cmd.addAll(LocalTarget.JVM_OPTIONS);
+        cmd.addAll(LocalSettings.JVM_OPTIONS);
         cmd.addAll(List.of("-cp", home.resolve("lib") + "/*",
                 "-Darcadedb.server.name=independent-read",
                 "-Darcadedb.server.rootPath=" + copy,
