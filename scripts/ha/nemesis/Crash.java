@@ -9,7 +9,7 @@ import java.time.Duration;
  * period 0 (locally kill -9 and a new process at once), with its state (volumes, data folder) deleted too when
  * {@link #wiping}. Healed when its replacement is ready.
  */
-public final class Crash implements Fault {
+public final class Crash extends TimedFault {
     /** A crash keeps a Raft majority only with 3 or more nodes. */
     public static final int NODES_NEEDED = 3;
 
@@ -17,9 +17,9 @@ public final class Crash implements Fault {
     private final boolean wipe;
     private Node node;
     private String incarnation;
-    private long appliedNanos;
 
     private Crash(Pick pick, boolean wipe) {
+        super(NODES_NEEDED);
         this.pick = pick;
         this.wipe = wipe;
     }
@@ -40,16 +40,11 @@ public final class Crash implements Fault {
     }
 
     @Override
-    public int nodesNeeded() {
-        return NODES_NEEDED;
-    }
-
-    @Override
     public void apply(FaultContext ctx) {
         node = pick.in(ctx);
         incarnation = ctx.target().incarnation(node);
         Log.step("%s: %s%s (no grace)", name(), node, wipe ? " and its state" : "");
-        appliedNanos = System.nanoTime();
+        markApplied();
         ctx.event(wipe ? "wiped" : "killed", node, wipe ? "killed with its state deleted" : (pick == Pick.LEADER ? "the leader, " : "") + "as a crash");
         ctx.target().deleteNode(node, wipe);
     }
@@ -70,8 +65,4 @@ public final class Crash implements Fault {
         return incarnation;
     }
 
-    /** Time since the crash. */
-    public Duration sinceApplied() {
-        return Duration.ofNanos(System.nanoTime() - appliedNanos);
-    }
 }

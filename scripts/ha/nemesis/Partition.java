@@ -4,6 +4,7 @@ import ha.check.History;
 import ha.core.Log;
 import ha.core.Node;
 import ha.core.PhaseSkipped;
+import ha.core.UsageException;
 import ha.core.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.List;
  * Held at least {@link #MINIMUM_CUT} (past the 5-10 s election timeout) and as long as the phase checks what must happen
  * meanwhile; healed by lifting the cut, which returns once every node names one leader again.
  */
-public final class Partition implements Fault {
+public final class Partition extends TimedFault {
     /** A cut of one node keeps a Raft majority only with 3 or more nodes. */
     public static final int NODES_NEEDED = 3;
     /** The shortest cut: longer than ArcadeDB's election timeout (5-10 s) with room to spare. */
@@ -26,12 +27,12 @@ public final class Partition implements Fault {
     private final Duration hold;
     private Node isolated;
     private List<Node> majority = List.of();
-    private long cutNanos;
     private long cutMillis = -1;
     private long healNanos;
     private long healMillis = -1;
 
     private Partition(Pick minority, Duration hold) {
+        super(NODES_NEEDED);
         this.minority = minority;
         this.hold = hold;
     }
@@ -47,11 +48,6 @@ public final class Partition implements Fault {
     }
 
     @Override
-    public int nodesNeeded() {
-        return NODES_NEEDED;
-    }
-
-    @Override
     public void apply(FaultContext ctx) {
         String why = ctx.target().whyNoCut();
         if (why != null) {
@@ -63,7 +59,7 @@ public final class Partition implements Fault {
         majority = List.copyOf(rest);
         ctx.target().cut(List.of(isolated), majority);
         // from the moment the cut is in place: a write sent later cannot reach the other side
-        cutNanos = System.nanoTime();
+        markApplied();
         cutMillis = System.currentTimeMillis();
         ctx.event("partitioned", isolated, (minority == Pick.LEADER ? "the leader, " : "a follower, ") + "cut off from "
                 + majority.stream().map(Node::name).toList() + " both ways");
@@ -72,16 +68,17 @@ public final class Partition implements Fault {
     /** Lifts the cut once it has lasted {@link #hold}; returns when every node names one leader again. */
     @Override
     public void heal(FaultContext ctx) {
-        Duration left = hold.minus(sinceCut());
+        Duration left = hold.minus(sinceApplied());
         if (!left.isNegative() && !left.isZero()) {
             Log.step("keeping the cut %s more (at least %s in all)", Log.seconds(left), Log.seconds(hold));
-            Wait.until("the cut to last " + Log.seconds(hold), Wait.HTTP_POLL, left.plusSeconds(5), this::sinceCut,
+            Wait.until("the cut to last " + Log.seconds(hold), Wait.HTTP_POLL, left.plusSeconds(5), this::sinceApplied,
                     d -> d.compareTo(hold) >= 0);
         }
+        Duration held = sinceApplied();
         healNanos = System.nanoTime();
         healMillis = System.currentTimeMillis();
         ctx.target().healNetwork();
-        ctx.event("healed", isolated, "cut lifted after " + Log.seconds(Duration.ofNanos(healNanos - cutNanos)));
+        ctx.event("healed", isolated, "cut lifted after " + Log.seconds(held));
         ctx.cluster().awaitLeader("every node, " + isolated.name() + " too, to name the same leader after the heal", ctx.timeout());
     }
 
@@ -102,7 +99,20 @@ public final class Partition implements Fault {
         }
         figure.accept("writes during the cut", "majority " + acked[0] + " of " + sent[0] + " acknowledged, cut-off "
                 + isolated.name() + " " + acked[1] + " of " + sent[1]);
+        if (acked[1] > 0) {
+            Log.step("the cut-off node acknowledged %d write%s during the cut: the checker judges each like any other",
+                    acked[1], acked[1] == 1 ? "" : "s");
+        }
         return acked[1];
+    }
+
+    /** The node an option names as the minority: {@code leader} or {@code follower} (the highest-ordinal one). */
+    public static Pick minorityNamed(String who) {
+        return switch (who) {
+            case "leader" -> Pick.LEADER;
+            case "follower" -> Pick.LAST_FOLLOWER;
+            default -> throw new UsageException("--minority must be leader or follower, saw '" + who + "'");
+        };
     }
 
     /** The node on the minority side. */
@@ -118,11 +128,6 @@ public final class Partition implements Fault {
     /** Which node the minority is. */
     public Pick minority() {
         return minority;
-    }
-
-    /** Time since the cut. */
-    public Duration sinceCut() {
-        return Duration.ofNanos(System.nanoTime() - cutNanos);
     }
 
     /** Time since the heal. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * its memory and its belief that it leads, but runs no code), held for {@link #bound()}, then SIGCONT. Jepsen's and
  * ArcadeDB's own LongPause fault. Records "paused" and "resumed" with their times; healed once the process runs again.
  */
-public final class Pause implements Fault {
+public final class Pause extends TimedFault {
     /** Others can elect a leader while one node is frozen only with 3 or more nodes. */
     public static final int NODES_NEEDED = 3;
     /** ArcadeDB's Raft election timeout keys (reference: arcadedb-ha-api.md, Raft timings). */
@@ -26,9 +26,9 @@ public final class Pause implements Fault {
     private Node node;
     private long pausedMillis = -1;
     private long resumedMillis = -1;
-    private long pausedNanos;
 
     private Pause(Pick pick, Duration bound) {
+        super(NODES_NEEDED);
         this.pick = pick;
         this.bound = bound;
     }
@@ -36,6 +36,16 @@ public final class Pause implements Fault {
     /** Freezes the picked node for {@code bound}. */
     public static Pause of(Pick pick, Duration bound) {
         return new Pause(pick, bound);
+    }
+
+    /** The leader frozen for {@code pauseFor}, by default {@link #boundFor}; a given one must exceed the election timeout. */
+    public static Pause ofLeader(Duration pauseFor, Map<String, String> settings) {
+        Duration electionTimeout = electionTimeoutMax(settings);
+        if (pauseFor != null && pauseFor.compareTo(electionTimeout) <= 0) {
+            throw new UsageException("--pause-for " + Log.seconds(pauseFor) + " must be longer than the election timeout "
+                    + ELECTION_TIMEOUT_MAX + " = " + Log.seconds(electionTimeout));
+        }
+        return new Pause(Pick.LEADER, pauseFor != null ? pauseFor : boundFor(settings));
     }
 
     /**
@@ -66,14 +76,9 @@ public final class Pause implements Fault {
     }
 
     @Override
-    public int nodesNeeded() {
-        return NODES_NEEDED;
-    }
-
-    @Override
     public void apply(FaultContext ctx) {
         node = pick.in(ctx);
-        pausedNanos = System.nanoTime();
+        markApplied();
         pausedMillis = System.currentTimeMillis();
         ctx.event("paused", node, (pick == Pick.LEADER ? "the leader, " : "") + "frozen (SIGSTOP) for " + Log.seconds(bound));
         ctx.target().freeze(node);
@@ -83,7 +88,7 @@ public final class Pause implements Fault {
     @Override
     public void heal(FaultContext ctx) {
         Wait.until("the pause of " + node + " to last " + Log.seconds(bound), Duration.ofMillis(100), bound.plusSeconds(5),
-                this::sincePaused, since -> since.compareTo(bound) >= 0);
+                this::sinceApplied, since -> since.compareTo(bound) >= 0);
         resume(ctx);
     }
 
@@ -94,7 +99,7 @@ public final class Pause implements Fault {
         }
         ctx.target().thaw(node);
         resumedMillis = System.currentTimeMillis();
-        ctx.event("resumed", node, "resumed (SIGCONT) after " + Log.seconds(sincePaused()));
+        ctx.event("resumed", node, "resumed (SIGCONT) after " + Log.seconds(sinceApplied()));
     }
 
     /** The frozen node (after {@link #apply}). */
@@ -115,9 +120,6 @@ public final class Pause implements Fault {
         return resumedMillis;
     }
 
-    public Duration sincePaused() {
-        return Duration.ofNanos(System.nanoTime() - pausedNanos);
-    }
 
     /** "+3.2 s after the pause, 12.0 s before the resume": a moment relative to both ends of the pause. */
     public String relative(long atMillis) {

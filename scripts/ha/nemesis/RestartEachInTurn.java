@@ -13,7 +13,7 @@ import java.util.List;
  * step {@link Step#after} runs (the phase's check between steps). Each step heals itself, so {@link #heal} has nothing
  * left to do.
  */
-public final class RestartEachInTurn implements Fault {
+public final class RestartEachInTurn extends TimedFault {
     /** Restarting one node at a time keeps a Raft majority only with 3 or more nodes. */
     public static final int NODES_NEEDED = 3;
 
@@ -26,17 +26,13 @@ public final class RestartEachInTurn implements Fault {
     private final Step step;
 
     public RestartEachInTurn(Step step) {
+        super(NODES_NEEDED);
         this.step = step;
     }
 
     @Override
     public String name() {
         return "restart every node gracefully in turn";
-    }
-
-    @Override
-    public int nodesNeeded() {
-        return NODES_NEEDED;
     }
 
     @Override

@@ -7,6 +7,7 @@ import ha.core.PeerIds;
 import ha.core.UsageException;
 import ha.core.Wait;
 import ha.target.Target;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  * {@code POST /api/v1/cluster/peer}. Healed by removing the added peers from the Raft configuration and scaling back,
  * unless the cluster is to stay scaled.
  */
-public final class ScaleOut implements Fault {
+public final class ScaleOut extends TimedFault {
     /**
      * Growing a cluster of 1 or 2 moves its majority onto the new nodes; the leader may then be one of them, and
      * scaling back would have to remove it.
@@ -28,7 +29,16 @@ public final class ScaleOut implements Fault {
     private List<Node> before;
     private List<Node> added = List.of();
 
+    /** Refuses, before anything starts, a size that does not grow a cluster of {@code nodes}. */
+    public static void checkGrows(int to, int nodes) {
+        if (to <= nodes) {
+            throw new UsageException("--scale-to " + to + " does not grow the cluster of --nodes " + nodes
+                    + "; scale-up needs a --scale-to larger than " + nodes);
+        }
+    }
+
     public ScaleOut(int to, boolean keep) {
+        super(NODES_NEEDED);
         this.to = to;
         this.keep = keep;
     }
@@ -39,13 +49,9 @@ public final class ScaleOut implements Fault {
     }
 
     @Override
-    public int nodesNeeded() {
-        return NODES_NEEDED;
-    }
-
-    @Override
     public void apply(FaultContext ctx) {
         Target target = ctx.target();
+        markApplied();
         before = target.nodes();
         if (to <= before.size()) {
             throw new UsageException("--scale-to " + to + " does not grow the cluster: it has " + before.size() + " nodes");
