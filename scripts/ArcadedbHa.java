@@ -64,7 +64,7 @@ public class ArcadedbHa implements Callable<Integer> {
     public List<Phase> allPhases() {
         return List.of(new HaRollout(), new HaHealth(), new HaQuorum(), new HaWrite(), new HaRead(),
                 new HaReplicaHealth(), new HaTransfer(),
-                new HaScaleUp().to(scaleTo).keep(keepScaled), new HaSnapshotRecovery(), new HaFailover(),
+                new HaScaleUp().scaling(scaleTo, keepScaled), new HaSnapshotRecovery(), new HaFailover(),
                 new HaPause(), new HaRollingRestart(), new HaPartition());
     }
 
@@ -106,7 +106,6 @@ public class ArcadedbHa implements Callable<Integer> {
             phases.forEach(p -> System.out.printf("%-" + width + "s  %s%n", p.name(), p.summary()));
             return Cli.PASSED;
         }
-        phases.stream().filter(HaScaleUp.class::isInstance).map(HaScaleUp.class::cast).forEach(p -> p.checkGrows(common));
         return new PhaseRunner(common, failFast).run(phases);
     }
 

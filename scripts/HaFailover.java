@@ -6,12 +6,8 @@
 //DESCRIPTION Phase failover: kill the leader as a crash under a steady write load; a leader is elected in a new term and no acknowledged write is lost.
 package ha.scripts;
 
-import ha.check.ClusterOps;
-import ha.check.Elections;
-import ha.check.ServerLogs;
 import ha.core.Log;
 import ha.core.Node;
-import ha.core.Wait;
 import ha.nemesis.Crash;
 import ha.nemesis.Fault;
 import ha.nemesis.FaultContext;
@@ -58,17 +54,9 @@ public class HaFailover extends DisruptivePhase {
     /** The survivors elect a leader of a new term: the election time, who won, and the term are figures. */
     @Override
     protected void whileApplied(PhaseContext ctx, FaultContext fault) {
-        ClusterOps.Views elected = Wait.until("the survivors to agree on a leader elected in a new term", Wait.HTTP_POLL, ctx.timeout(),
-                ctx.cluster()::views, views -> Elections.newTermLeader(ctx.target(), views, fault.before()) != null);
-        Node leader = Elections.newTermLeader(ctx.target(), elected, fault.before());
-        ctx.event("became-leader", leader, "elected after the kill");
+        Node leader = ctx.awaitNewTermLeader("the survivors", ctx.target().nodes(), fault.before(), "elected after the kill");
         ctx.figure("election time", Log.seconds(crash.sinceApplied()));
-        ctx.figure("new leader", leader.name());
         ctx.figure("restarted node re-elected", leader.equals(crash.node()) ? "yes" : "no");
-        Long term = ServerLogs.lastTerm(ctx.target(), leader);
-        if (fault.before().term() != null && term != null) {
-            ctx.figure("term", fault.before().term() + " -> " + term);
-        }
     }
 
     @Override

@@ -6,12 +6,8 @@
 //DESCRIPTION Phase partition: cut the leader off from the majority, both ways, under a steady write load; the majority elects a leader and acknowledges writes, and after the heal every node converges with no acknowledged write lost.
 package ha.scripts;
 
-import ha.check.ClusterOps;
-import ha.check.Elections;
 import ha.core.Log;
 import ha.core.Node;
-import ha.core.PhaseSkipped;
-import ha.core.Wait;
 import ha.nemesis.Fault;
 import ha.nemesis.FaultContext;
 import ha.nemesis.Partition;
@@ -20,7 +16,7 @@ import ha.run.DisruptivePhase;
 import ha.run.PhaseContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,8 +34,7 @@ import picocli.CommandLine.Option;
 public class HaPartition extends DisruptivePhase {
     static final String PURPOSE = "cut the leader off from the majority, both ways, under a steady write load; the majority elects a "
             + "leader and acknowledges writes, and after the heal every node converges with no acknowledged write lost";
-    /** Writes sent straight to the majority's leader while the cut holds. */
-    static final int MAJORITY_WRITES = 5;
+    static final int MAJORITY_WRITES = 5; // sent straight to the majority's leader while the cut holds
 
     @Option(names = "--minority", paramLabel = "WHO", description = "Who is cut off: leader (default) or follower (the highest-ordinal one).")
     String minority = "leader";
@@ -54,15 +49,10 @@ public class HaPartition extends DisruptivePhase {
         super(Partition.NODES_NEEDED);
     }
 
-    /** The same phase with the follower shape (tests). */
-    public HaPartition minority(String who) {
+    /** The same phase cutting off {@code who} (leader or follower) for at least {@code cut} (tests). */
+    public HaPartition shape(String who, Duration cut) {
         this.minority = who;
-        return this;
-    }
-
-    /** The same phase with a shorter or longer cut (tests). */
-    public HaPartition cutFor(Duration d) {
-        this.cutFor = d;
+        this.cutFor = cut;
         return this;
     }
 
@@ -71,26 +61,15 @@ public class HaPartition extends DisruptivePhase {
         return true;
     }
 
-    private Fault.Pick pick() {
-        return switch (minority) {
-            case "leader" -> Fault.Pick.LEADER;
-            case "follower" -> Fault.Pick.LAST_FOLLOWER;
-            default -> throw new ha.core.UsageException("--minority must be leader or follower, saw '" + minority + "'");
-        };
-    }
-
     @Override
     protected void checkApplicable(PhaseContext ctx) {
-        pick();
-        String why = ctx.target().whyNoCut();
-        if (why != null) {
-            throw new PhaseSkipped(why);
-        }
+        Partition.minorityNamed(minority);
+        skipIf(ctx.target().whyNoCut());
     }
 
     @Override
     protected Fault fault(PhaseContext ctx) {
-        partition = Partition.isolating(pick(), cutFor);
+        partition = Partition.isolating(Partition.minorityNamed(minority), cutFor);
         return partition;
     }
 
@@ -109,48 +88,26 @@ public class HaPartition extends DisruptivePhase {
     protected void whileApplied(PhaseContext ctx, FaultContext fault) {
         Node leader;
         if (partition.minority() == Fault.Pick.LEADER) {
-            ClusterOps.Views elected = Wait.until("the majority " + names(partition.majority()) + " to agree on a leader elected in a new term",
-                    Wait.HTTP_POLL, ctx.timeout(), () -> ctx.cluster().views(partition.majority()),
-                    views -> Elections.newTermLeader(ctx.target(), views, fault.before()) != null);
-            leader = Elections.newTermLeader(ctx.target(), elected, fault.before());
-            ctx.event("became-leader", leader, "elected by the majority during the cut");
-            ctx.figure("time to new leader", Log.seconds(partition.sinceCut()));
-            ctx.figure("new leader", leader.name());
+            leader = ctx.awaitNewTermLeader("the majority " + partition.majority(), partition.majority(), fault.before(),
+                    "elected by the majority during the cut");
+            ctx.figure("time to new leader", Log.seconds(partition.sinceApplied()));
         } else {
-            leader = ctx.cluster().awaitLeader("the majority " + names(partition.majority()) + " to name one leader during the cut",
+            leader = ctx.cluster().awaitLeader("the majority " + partition.majority() + " to name one leader during the cut",
                     ctx.timeout(), partition.majority());
             ctx.figure("majority leader", leader.name() + (leader.equals(fault.leader()) ? " (unchanged)" : " (new)"));
         }
-        for (int i = 1; i <= MAJORITY_WRITES; i++) {
-            ctx.insertAcknowledged(leader, String.format("%s-partition-majority-%02d", ctx.runId(), i));
-        }
+        IntStream.rangeClosed(1, MAJORITY_WRITES)
+                .forEach(i -> ctx.insertAcknowledged(leader, String.format("%s-partition-majority-%02d", ctx.runId(), i)));
         Log.step("the majority's leader %s acknowledged %d of %d writes sent to it during the cut", leader.name(), MAJORITY_WRITES, MAJORITY_WRITES);
-        ClusterOps.View cutOff = ctx.cluster().views(List.of(partition.isolated())).of(partition.isolated());
-        ctx.figure("cut-off node's own view", cutOff.answered()
-                ? "isLeader " + cutOff.status().leader() + ", leaderId " + cutOff.status().leaderId() : cutOff.error());
+        ctx.figure("cut-off node's own view", ctx.cluster().views(List.of(partition.isolated())).of(partition.isolated()).belief());
     }
 
     /** Every node holds the same rows of this run again: the time from the heal to that is a figure; so are writes per side. */
     @Override
     protected void afterHeal(PhaseContext ctx, FaultContext fault) {
-        try {
-            Wait.until("every node to hold the same number of rows of this run after the heal", Wait.HTTP_POLL, ctx.timeout(),
-                    () -> ctx.target().nodes().stream().map(n -> ctx.rows().markers(n).stream().filter(m -> m.startsWith(ctx.runId())).count())
-                            .toList(),
-                    counts -> Set.copyOf(counts).size() == 1);
-            ctx.figure("converged after heal", Log.seconds(partition.sinceHeal()));
-        } catch (Wait.WaitTimeoutException e) {
-            ctx.figure("converged after heal", "not within " + Log.seconds(ctx.timeout()) + " (the checker below says which rows differ)");
-        }
-        int cutOffAcked = partition.writesDuringTheCut(ctx.history(), ctx.phase(), (k, v) -> ctx.figure(k, v));
-        if (cutOffAcked > 0) {
-            Log.step("the cut-off node acknowledged %d write%s during the cut: the checker judges each like any other",
-                    cutOffAcked, cutOffAcked == 1 ? "" : "s");
-        }
-    }
-
-    private static String names(List<Node> nodes) {
-        return nodes.stream().map(Node::name).toList().toString();
+        ctx.figure("converged after heal", ctx.awaitSameRowCounts("every node to hold the same number of rows of this run after the heal")
+                ? Log.seconds(partition.sinceHeal()) : "not within " + Log.seconds(ctx.timeout()) + " (the checker below says which rows differ)");
+        partition.writesDuringTheCut(ctx.history(), ctx.phase(), ctx::figure);
     }
 
     public static void main(String... args) {

@@ -6,16 +6,9 @@
 //DESCRIPTION Phase pause: freeze the leader (SIGSTOP) past the election timeout under a steady write load; the others elect a leader in a new term, the woken node follows it and serves no stale read, and no acknowledged write is lost.
 package ha.scripts;
 
-import ha.check.ClusterOps;
-import ha.check.Elections;
-import ha.check.History;
-import ha.check.ServerLogs;
 import ha.core.Durations;
 import ha.core.Log;
 import ha.core.Node;
-import ha.core.PhaseSkipped;
-import ha.core.UsageException;
-import ha.core.Wait;
 import ha.nemesis.Fault;
 import ha.nemesis.FaultContext;
 import ha.nemesis.Pause;
@@ -66,19 +59,12 @@ public class HaPause extends DisruptivePhase {
 
     @Override
     protected void checkApplicable(PhaseContext ctx) {
-        ctx.target().cannotFreeze().ifPresent(why -> {
-            throw new PhaseSkipped(why);
-        });
+        skipIf(ctx.target().cannotFreeze().orElse(null));
     }
 
     @Override
     protected Fault fault(PhaseContext ctx) {
-        Duration electionTimeout = Pause.electionTimeoutMax(ctx.target().settings());
-        if (pauseFor != null && pauseFor.compareTo(electionTimeout) <= 0) {
-            throw new UsageException("--pause-for " + Log.seconds(pauseFor) + " must be longer than the election timeout "
-                    + Pause.ELECTION_TIMEOUT_MAX + " = " + Log.seconds(electionTimeout));
-        }
-        pause = Pause.of(Fault.Pick.LEADER, pauseFor != null ? pauseFor : Pause.boundFor(ctx.target().settings()));
+        pause = Pause.ofLeader(pauseFor, ctx.target().settings());
         checks = new PauseChecks();
         elected = null;
         followedMillis = Long.MAX_VALUE;
@@ -100,25 +86,11 @@ public class HaPause extends DisruptivePhase {
     protected void whileApplied(PhaseContext ctx, FaultContext fault) {
         try {
             List<Node> others = ctx.target().nodes().stream().filter(n -> !n.equals(pause.node())).toList();
-            ClusterOps.Views views = Wait.until("the others to agree on a leader elected in a new term", Wait.HTTP_POLL, ctx.timeout(),
-                    () -> ctx.cluster().views(others), v -> Elections.newTermLeader(ctx.target(), v, fault.before()) != null);
-            elected = Elections.newTermLeader(ctx.target(), views, fault.before());
+            elected = ctx.awaitNewTermLeader("the others", others, fault.before(), "elected while " + pause.node() + " was paused");
             electedMillis = System.currentTimeMillis();
-            ctx.event("became-leader", elected, "elected while " + pause.node() + " was paused");
-            ctx.figure("election time", Log.seconds(pause.sincePaused()));
-            ctx.figure("new leader", elected.name());
-            Long term = ServerLogs.lastTerm(ctx.target(), elected);
-            if (fault.before().term() != null && term != null) {
-                ctx.figure("term", fault.before().term() + " -> " + term);
-            }
-            Wait.until("a write acknowledged after the election while " + pause.node() + " is still paused", Wait.HTTP_POLL, ctx.timeout(),
-                    () -> ctx.history().ops(ctx.phase()).stream().filter(o -> o.outcome() == History.Outcome.ACKNOWLEDGED
-                            && o.answeredMillis() >= electedMillis).count(), n -> n > 0);
-            ctx.figure("writes acknowledged again after", Log.seconds(pause.sincePaused()));
-            if (pause.sincePaused().compareTo(pause.bound()) > 0) {
-                Log.step("the election and a write took %s, longer than the pause's bound %s: resuming now",
-                        Log.seconds(pause.sincePaused()), Log.seconds(pause.bound()));
-            }
+            ctx.figure("election time", Log.seconds(pause.sinceApplied()));
+            ctx.awaitWriteAcknowledgedSince(electedMillis, "a write acknowledged after the election while " + pause.node() + " is still paused");
+            ctx.figure("writes acknowledged again after", Log.seconds(pause.sinceApplied()));
         } catch (RuntimeException e) {
             pause.resume(fault);
             throw e;

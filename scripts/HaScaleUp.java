@@ -15,8 +15,6 @@ import ha.run.Cli;
 import ha.run.CommonOptions;
 import ha.run.DisruptivePhase;
 import ha.run.PhaseContext;
-import ha.run.PhaseRunner;
-import java.time.Duration;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,53 +37,42 @@ public class HaScaleUp extends DisruptivePhase {
 
     @Option(names = "--to", paramLabel = "N", hidden = true, description = "Deprecated: --scale-to.")
     void deprecatedTo(int nodes) {
-        Log.error("warning: --to is deprecated; use --scale-to (the driver's name for it too)");
-        this.to = nodes;
+        to = Cli.deprecated("--to", "--scale-to", nodes);
     }
 
     @Option(names = "--keep", hidden = true, description = "Deprecated: --keep-scaled.")
     void deprecatedKeep(boolean keepScaled) {
-        Log.error("warning: --keep is deprecated; use --keep-scaled (the driver's name for it too)");
-        this.keep = keepScaled;
+        keep = Cli.deprecated("--keep", "--keep-scaled", keepScaled);
     }
 
     private ScaleOut scale;
     private Set<String> rowsBefore;
-    private long startNanos;
 
     public HaScaleUp() {
         super(ScaleOut.NODES_NEEDED);
     }
 
-    public HaScaleUp to(int replicas) {
+    /** The same phase growing to {@code replicas}, staying there when {@code keepScaled} (the driver, tests). */
+    public HaScaleUp scaling(int replicas, boolean keepScaled) {
         this.to = replicas;
+        this.keep = keepScaled;
         return this;
     }
 
-    /**
-     * With --target local the size is known before any server starts: a --scale-to that does not grow it is a usage
-     * error then (on Kubernetes the phase finds out from the release, before it changes anything).
-     */
-    public void checkGrows(CommonOptions options) {
-        if (options.target == CommonOptions.TargetKind.local && to <= options.local.nodes) {
-            throw new ha.core.UsageException("--scale-to " + to + " does not grow the cluster of --nodes " + options.local.nodes
-                    + "; scale-up needs a --scale-to larger than " + options.local.nodes);
+    /** With --target local the size is known before any server starts; on Kubernetes the phase finds out from the release. */
+    @Override
+    public void checkUsage(CommonOptions options) {
+        if (options.target == CommonOptions.TargetKind.local) {
+            ScaleOut.checkGrows(to, options.local.nodes);
         }
     }
 
-    /** The size this phase grows the cluster to (--scale-to, or the deprecated --to). */
     public int scaleTo() {
         return to;
     }
 
-    /** Whether the cluster stays at {@link #scaleTo()} afterwards. */
     public boolean keepsScaled() {
         return keep;
-    }
-
-    public HaScaleUp keep(boolean keepScaled) {
-        this.keep = keepScaled;
-        return this;
     }
 
     /** A row written before the upgrade, which the new nodes must hold. */
@@ -93,18 +80,12 @@ public class HaScaleUp extends DisruptivePhase {
     protected void prepare(PhaseContext ctx, Node leader) {
         ctx.insertAcknowledged(leader, ctx.runId() + "-before-scale-up");
         rowsBefore = ctx.rows().markers(leader);
-        startNanos = System.nanoTime();
     }
 
     @Override
     protected Fault fault(PhaseContext ctx) {
         scale = new ScaleOut(to, keep);
         return scale;
-    }
-
-    @Override
-    protected String writer() {
-        return null;
     }
 
     @Override
@@ -120,11 +101,8 @@ public class HaScaleUp extends DisruptivePhase {
             ctx.cluster().awaitFollowersHealthy(leader, ctx.timeout());
         }
         ctx.rows().awaitOnEveryNode(rowsBefore, ctx.timeout());
-        ctx.figure("join time", Log.seconds(Duration.ofNanos(System.nanoTime() - startNanos)));
-        String lost = judgeWrites(ctx);
-        if (lost != null) {
-            throw new ha.core.PhaseFailure(lost);
-        }
+        ctx.figure("join time", Log.seconds(scale.sinceApplied()));
+        failIfAny(judgeWrites(ctx));
         ctx.invariants().await("after scaling up to " + to + " nodes");
     }
 
@@ -133,12 +111,6 @@ public class HaScaleUp extends DisruptivePhase {
         if (!keep) {
             ctx.awaitLeader("the " + scale.before().size() + " remaining nodes to name the same leader");
         }
-    }
-
-    @Override
-    public Integer call() {
-        checkGrows(common);
-        return PhaseRunner.runAlone(common, this);
     }
 
     public static void main(String... args) {

@@ -51,6 +51,11 @@ public final class ClusterOps {
         public boolean answered() {
             return status != null;
         }
+
+        /** What the node believes, in one line: whether it leads and whom it names, or why it did not answer. */
+        public String belief() {
+            return answered() ? "isLeader " + status.leader() + ", leaderId " + status.leaderId() : error;
+        }
     }
 
     /** Every node's view of the cluster at one moment; prints as a short "what I saw" line. */

@@ -1,5 +1,6 @@
 package ha.run;
 
+import ha.core.Log;
 import ha.core.Redactor;
 import ha.core.ReportOptions;
 import ha.core.SuiteException;
@@ -118,5 +119,11 @@ public final class Cli {
             return FAILED;
         });
         return cl.execute(args);
+    }
+
+    /** Warns on stderr that option {@code old} is deprecated in favour of {@code now}; returns the value given. */
+    public static <T> T deprecated(String old, String now, T value) {
+        Log.error("warning: %s is deprecated; use %s (the driver's name for it too)", old, now);
+        return value;
     }
 }

@@ -5,6 +5,8 @@ import ha.check.SettledRead;
 import ha.check.Verdicts;
 import ha.core.Log;
 import ha.core.Node;
+import ha.core.PhaseFailure;
+import ha.core.PhaseSkipped;
 import ha.nemesis.Fault;
 import ha.nemesis.FaultContext;
 import java.time.Duration;
@@ -30,8 +32,10 @@ public abstract class DisruptivePhase extends PhaseScript {
     /** The fault this phase injects in this run. */
     protected abstract Fault fault(PhaseContext ctx);
 
-    /** The background writer's marker part ("failover"), or null when the phase writes nothing under the fault. */
-    protected abstract String writer();
+    /** The background writer's marker part ("failover"); null (the default) when the phase writes nothing under the fault. */
+    protected String writer() {
+        return null;
+    }
 
     /** "after the failover": how the invariants' failure names the moment. */
     protected abstract String after();
@@ -97,6 +101,20 @@ public abstract class DisruptivePhase extends PhaseScript {
         whileApplied(ctx, fc);
         fault.heal(fc);
         afterHeal(ctx, fc);
+    }
+
+    /** Skips the phase with {@code why}, unless it is null (the target can do what the phase needs). */
+    protected static void skipIf(String why) {
+        if (why != null) {
+            throw new PhaseSkipped(why);
+        }
+    }
+
+    /** Fails the phase with {@code message}, a verdict's text, unless it is null (nothing failed). */
+    protected static void failIfAny(String message) {
+        if (message != null) {
+            throw new PhaseFailure(message);
+        }
     }
 
     /**

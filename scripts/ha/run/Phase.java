@@ -34,4 +34,8 @@ public interface Phase {
 
     /** Runs the scenario; throws {@link PhaseFailure} when it does not hold, {@link PhaseSkipped} when it cannot apply. */
     void run(PhaseContext ctx) throws Exception;
+
+    /** Refuses options of this phase that cannot work with the run's common options (a usage error, exit 2); none by default. */
+    default void checkUsage(CommonOptions options) {
+    }
 }

@@ -5,13 +5,17 @@ import ha.check.Elections;
 import ha.check.History;
 import ha.check.Invariants;
 import ha.check.Rows;
+import ha.check.ServerLogs;
 import ha.core.Log;
 import ha.core.Node;
+import ha.core.Wait;
 import ha.nemesis.FaultContext;
 import ha.target.Target;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a running phase gets: the target and the cluster verbs, its deadline, the run's history and state, and a place
@@ -70,7 +74,7 @@ public final class PhaseContext {
     }
 
     /** {@code count} row markers of this run, {@code <run id>-<label>-00001} and on. */
-    public java.util.List<String> markers(String label, int count) {
+    public List<String> markers(String label, int count) {
         java.util.List<String> markers = new java.util.ArrayList<>();
         for (int i = 1; i <= count; i++) {
             markers.add(String.format("%s-%s-%05d", runId(), label, i));
@@ -143,5 +147,40 @@ public final class PhaseContext {
     /** What a fault gets: this phase's target, history and deadline, and the cluster as it is now with {@code leader} leading. */
     public FaultContext faultContext(Node leader) {
         return new FaultContext(target(), cluster(), history(), phase, timeout(), Elections.before(target(), cluster().views(), leader));
+    }
+
+    /**
+     * Waits until {@code among} agree on a leader elected in a term after {@code before} that says it leads; records its
+     * election as an event ({@code why}) and the new leader and, where the server logs show them, the terms as figures.
+     */
+    public Node awaitNewTermLeader(String who, List<Node> among, Elections.Before before, String why) {
+        ClusterOps.Views views = Wait.until(who + " to agree on a leader elected in a new term", Wait.HTTP_POLL, timeout(),
+                () -> cluster().views(among), v -> Elections.newTermLeader(target(), v, before) != null);
+        Node leader = Elections.newTermLeader(target(), views, before);
+        event("became-leader", leader, why);
+        figure("new leader", leader.name());
+        Long term = ServerLogs.lastTerm(target(), leader);
+        if (before.term() != null && term != null) {
+            figure("term", before.term() + " -> " + term);
+        }
+        return leader;
+    }
+
+    /** Waits until this phase's history holds a write acknowledged at or after {@code sinceMillis} (epoch millis). */
+    public void awaitWriteAcknowledgedSince(long sinceMillis, String description) {
+        Wait.until(description, Wait.HTTP_POLL, timeout(), () -> history().ops(phase).stream()
+                .filter(o -> o.outcome() == History.Outcome.ACKNOWLEDGED && o.answeredMillis() >= sinceMillis).count(), n -> n > 0);
+    }
+
+    /** Waits until every node holds the same number of rows of this run; false (and nothing thrown) when that did not happen in time. */
+    public boolean awaitSameRowCounts(String description) {
+        try {
+            Wait.until(description, Wait.HTTP_POLL, timeout(), () -> target().nodes().stream()
+                    .map(n -> rows().markers(n).stream().filter(m -> m.startsWith(runId())).count()).toList(),
+                    counts -> Set.copyOf(counts).size() == 1);
+            return true;
+        } catch (Wait.WaitTimeoutException e) {
+            return false;
+        }
     }
 }

@@ -44,6 +44,7 @@ public final class PhaseRunner {
         Log.setVerbose(options.verbose);
         long start = System.nanoTime();
         options.checkTargetOptions();
+        phases.forEach(p -> p.checkUsage(options));
         Path dir = options.reports.reportDir();
         boolean dirExisted = Files.isDirectory(dir);
         RunLock lock = RunLock.take(dir, "--report-dir", runId());

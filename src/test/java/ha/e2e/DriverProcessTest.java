@@ -56,7 +56,7 @@ class DriverProcessTest {
     void everyPhasePassesThroughTheDriver() throws Exception {
         // a kind-named context, so that pause runs (the mock's fake docker plays the kind node), with a short election
         // timeout, so that its pause (twice that) is short too
-        try (KubeSim cluster = KubeSim.builder().persistence(true).contextName("kind-sim").setting("arcadedb.ha.electionTimeoutMax", "1000")
+        try (KubeSim cluster = KubeSim.builder().api(k -> k.persistence(true).contextName("kind-sim")).setting("arcadedb.ha.electionTimeoutMax", "1000")
                 .setting("arcadedb.ha.snapshotThreshold", "20").setting("arcadedb.ha.logPurgeGap", "5")
                 .setting("arcadedb.ha.logSegmentSize", "1MB").start()) {
             Jbang.Run run = Jbang.run(Jbang.kubeEnv(cluster.kube().kubeconfig(), cluster.kube().fakeBin()), "arcadedb-ha",

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The whole stand-in for "the chart installed on a cluster": the mock API server holds the chart's
@@ -28,7 +29,8 @@ public final class KubeSim implements AutoCloseable {
         b.settings.forEach(simBuilder::setting);
         this.sim = simBuilder.build();
         MockKube.Builder kubeBuilder = MockKube.builder(new SimBackend(sim, Map.copyOf(b.extraLog))).replicas(b.nodes).password(b.password)
-                .persistence(b.persistence).chaosMesh(b.chaosMesh).contextName(b.contextName).recreateDelay(b.recreateDelay).probePeriod(b.probePeriod);
+                .chaosMesh(true);
+        b.api.accept(kubeBuilder);
         b.settings.forEach((k, v) -> kubeBuilder.setting(k + "=" + v));
         MockKube started;
         try {
@@ -44,16 +46,16 @@ public final class KubeSim implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * The simulator's options, and those both halves share (nodes, password, settings); the mock API server's own
+     * options are {@link MockKube.Builder}'s, given through {@link #api}. Chaos Mesh is played unless a test says not.
+     */
     public static final class Builder {
         private int nodes = 3;
         private String version = "26.8.1";
         private String password = PASSWORD;
-        private boolean persistence;
-        private boolean chaosMesh = true;
         private Timings timings = Timings.fast();
-        private String contextName = "mock";
-        private java.time.Duration recreateDelay = java.time.Duration.ofMillis(300);
-        private java.time.Duration probePeriod = java.time.Duration.ofMillis(50);
+        private Consumer<MockKube.Builder> api = k -> { };
         private final Map<String, String> settings = new LinkedHashMap<>(Map.of(
                 "arcadedb.server.readinessRequiresHA", "true", "arcadedb.server.readinessHAMaxLag", "100"));
         private final Map<Integer, List<String>> extraLog = new LinkedHashMap<>();
@@ -73,42 +75,20 @@ public final class KubeSim implements AutoCloseable {
             return this;
         }
 
-        /** Whether Chaos Mesh is played (default on: the partition phase runs; off: it is skipped for want of the CRD). */
-        public Builder chaosMesh(boolean on) {
-            chaosMesh = on;
-            return this;
-        }
-
-        public Builder persistence(boolean on) {
-            persistence = on;
-            return this;
-        }
-
         public Builder timings(Timings t) {
             timings = t;
             return this;
         }
 
-        public Builder contextName(String name) {
-            contextName = name;
+        /** Options of the mock API server (persistence, context name, Chaos Mesh, replacement delay, probe period). */
+        public Builder api(Consumer<MockKube.Builder> options) {
+            api = api.andThen(options);
             return this;
         }
 
         /** An ArcadeDB setting the install was made with (rendered into the StatefulSet and given to the simulator). */
         public Builder setting(String key, String value) {
             settings.put(key, value);
-            return this;
-        }
-
-        /** How long the fake controller waits before it replaces a deleted pod. */
-        public Builder recreateDelay(java.time.Duration v) {
-            recreateDelay = v;
-            return this;
-        }
-
-        /** The mock kubelet's readiness probe period (see {@link MockKube.Builder#probePeriod}). */
-        public Builder probePeriod(java.time.Duration v) {
-            probePeriod = v;
             return this;
         }
 

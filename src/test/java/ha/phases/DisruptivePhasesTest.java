@@ -73,7 +73,7 @@ class DisruptivePhasesTest {
     void scaleUpKeepsTheNewNodesWhenAsked() {
         try (KubeSim cluster = KubeSim.builder().start()) {
             useFakeHelm(cluster);
-            assertPassed(Scenario.runOne(cluster, reports, TIMEOUT, new HaScaleUp().to(5).keep(true)));
+            assertPassed(Scenario.runOne(cluster, reports, TIMEOUT, new HaScaleUp().scaling(5, true)));
             assertEquals(5, cluster.sim().members().size());
             assertEquals(1, cluster.sim().rowCount(4, "integration-test", "HaRow"), "the new node holds the row written before");
         }
@@ -192,7 +192,7 @@ class DisruptivePhasesTest {
         // volumes and is recreated at once; with it off it comes back on new volumes, so another node must win.
         KubeSim.Builder setup = KubeSim.builder().setting("sim.restartedLeaderWins", String.valueOf(restartedWins));
         if (restartedWins) {
-            setup.persistence(true).recreateDelay(Duration.ZERO);
+            setup.api(k -> k.persistence(true).recreateDelay(Duration.ZERO));
         }
         try (KubeSim cluster = setup.start()) {
             Wait.until("a leader", Duration.ofMillis(20), TIMEOUT, () -> cluster.sim().leaderOrdinal(), l -> l != null);
@@ -243,7 +243,7 @@ class DisruptivePhasesTest {
 
     @Test
     void rollingRestartKeepsEveryAcknowledgedRow() {
-        try (KubeSim cluster = KubeSim.builder().persistence(true).start()) {
+        try (KubeSim cluster = KubeSim.builder().api(k -> k.persistence(true)).start()) {
             PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaRollingRestart());
             assertPassed(r);
         }
@@ -260,7 +260,7 @@ class DisruptivePhasesTest {
 
     @Test
     void rollingRestartFailsWhenARestartedNodeLosesAnAcknowledgedRow() {
-        try (KubeSim cluster = KubeSim.builder().persistence(true).start()) {
+        try (KubeSim cluster = KubeSim.builder().api(k -> k.persistence(true)).start()) {
             cluster.sim().faults().loseRow(2, "lost-run-rolling-00002");
             PhaseResult r = Scenario.run(cluster, reports, TIMEOUT, "lost-run", new HaRollingRestart()).get(0);
             assertEquals(PhaseResult.Status.failed, r.status(), r.message());

@@ -79,7 +79,7 @@ class FaultToleranceTest {
     void aPodRestartingDuringAPollIsRidOut() {
         // the replacement comes 3 s after the node went down, so the phases start while the pod is gone and
         // their polls of it fail: the forward must be re-opened to the new pod, and the phases must still pass
-        try (KubeSim cluster = KubeSim.builder().recreateDelay(Duration.ofSeconds(3)).start(); KubeTarget target = cluster.target()) {
+        try (KubeSim cluster = KubeSim.builder().api(k -> k.recreateDelay(Duration.ofSeconds(3))).start(); KubeTarget target = cluster.target()) {
             assertAllPassed(run(target, new HaWrite()));
             cluster.kube().client().pods().withName("test-arcadedb-2").delete();
             ha.core.Wait.until("simulator node 2 stopped with its pod", Duration.ofMillis(20), Duration.ofSeconds(10),

@@ -46,7 +46,7 @@ class PartitionPhaseTest {
         try (KubeSim cluster = KubeSim.builder().start()) {
             Wait.until("a leader", Duration.ofMillis(20), TIMEOUT, () -> cluster.sim().leaderOrdinal(), l -> l != null);
             int before = cluster.sim().leaderOrdinal();
-            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().cutFor(CUT));
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().shape("leader", CUT));
             assertEquals(PhaseResult.Status.passed, r.status(), r.message());
             assertTrue(r.figures().containsKey("time to new leader") && r.figures().containsKey("converged after heal"), r.figures().toString());
             assertTrue(!r.figures().get("new leader").equals("test-arcadedb-" + before), "a node of the majority leads: " + r.figures());
@@ -63,7 +63,7 @@ class PartitionPhaseTest {
     void aCutOffFollowerLeavesTheLeaderInPlace() {
         try (KubeSim cluster = KubeSim.builder().start()) {
             Wait.until("a leader", Duration.ofMillis(20), TIMEOUT, () -> cluster.sim().leaderOrdinal(), l -> l != null);
-            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().minority("follower").cutFor(CUT));
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().shape("follower", CUT));
             assertEquals(PhaseResult.Status.passed, r.status(), r.message());
             assertContains(String.valueOf(r.figures().get("majority leader")), "(unchanged)");
             assertNoNetworkChaosLeft(cluster);
@@ -73,7 +73,7 @@ class PartitionPhaseTest {
     @Test
     void theFaultRecordsTheCutAndTheHealInTheHistory() throws Exception {
         try (KubeSim cluster = KubeSim.builder().start()) {
-            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().cutFor(CUT));
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().shape("leader", CUT));
             assertEquals(PhaseResult.Status.passed, r.status(), r.message());
             Path history = Files.walk(reports).filter(p -> p.getFileName().toString().equals("history.jsonl")).findFirst().orElseThrow();
             String text = Files.readString(history);
@@ -83,8 +83,8 @@ class PartitionPhaseTest {
 
     @Test
     void withoutChaosMeshThePhaseIsSkippedWithOneLine() {
-        try (KubeSim cluster = KubeSim.builder().chaosMesh(false).start()) {
-            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().cutFor(CUT));
+        try (KubeSim cluster = KubeSim.builder().api(k -> k.chaosMesh(false)).start()) {
+            PhaseResult r = Scenario.runOne(cluster, reports, TIMEOUT, new HaPartition().shape("leader", CUT));
             assertEquals(PhaseResult.Status.skipped, r.status(), r.message());
             assertEquals("Chaos Mesh is not installed (no CRD networkchaos.chaos-mesh.org): the partition phase needs its NetworkChaos",
                     r.message());
@@ -96,7 +96,7 @@ class PartitionPhaseTest {
         try (KubeSim cluster = KubeSim.builder().start()) {
             Wait.until("a leader", Duration.ofMillis(20), TIMEOUT, () -> cluster.sim().leaderOrdinal(), l -> l != null);
             cluster.sim().faults().neverElect(true);
-            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaPartition().cutFor(CUT));
+            PhaseResult r = Scenario.runOne(cluster, reports, SHORT, new HaPartition().shape("leader", CUT));
             assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertContains(r.message(), "waiting for the majority [test-arcadedb-", "to agree on a leader elected in a new term; last seen: {");
             cluster.sim().faults().neverElect(false);
@@ -108,7 +108,7 @@ class PartitionPhaseTest {
     void failsWhenAnAcknowledgedRowIsMissingOnANodeAfterTheHeal() {
         try (KubeSim cluster = KubeSim.builder().start()) {
             cluster.sim().faults().loseRow(1, "lost-run-partition-majority-02");
-            PhaseResult r = Scenario.run(cluster, reports, SHORT, "lost-run", new HaPartition().cutFor(CUT)).get(0);
+            PhaseResult r = Scenario.run(cluster, reports, SHORT, "lost-run", new HaPartition().shape("leader", CUT)).get(0);
             assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertTrue(r.message().startsWith("MISSING 1 acknowledged row"), r.message());
             assertContains(r.message(), "lost-run-partition-majority-02 lacking on test-arcadedb-1 (acknowledged by test-arcadedb-");

@@ -44,7 +44,7 @@ class PausePhaseTest {
 
     private static KubeSim kind() {
         // a short election timeout, so that the derived pause (twice it) is short too
-        KubeSim cluster = KubeSim.builder().contextName("kind-ha").setting("arcadedb.ha.electionTimeoutMax", "1000").start();
+        KubeSim cluster = KubeSim.builder().api(k -> k.contextName("kind-ha")).setting("arcadedb.ha.electionTimeoutMax", "1000").start();
         System.setProperty("ha.docker", cluster.kube().fakeBin().resolve("docker").toString());
         return cluster;
     }

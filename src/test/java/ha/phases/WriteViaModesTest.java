@@ -33,7 +33,7 @@ class WriteViaModesTest {
     Path reports;
 
     private static KubeSim cluster() {
-        return KubeSim.builder().persistence(true).timings(WINDOW).start();
+        return KubeSim.builder().api(k -> k.persistence(true)).timings(WINDOW).start();
     }
 
     private List<PhaseResult> run(KubeSim cluster, WriteVia via) {
