@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the test run skipped, for ci/test.sh after Maven: Surefire's totals and every skipped test with its reason
 # (from TARGET/surefire-reports/TEST-*.xml), then every real-server test that did not run (TARGET/real-server-skips.txt,
-# written by ha.e2e.OneRealClusterAtATime). Under CI=true a skipped real-server test fails: one line per test, naming
+# written by ha.support.real.OneRealClusterAtATime). Under CI=true a skipped real-server test fails: one line per test, naming
 # it and why, exit 1; HA_REAL_SERVERS=optional turns those lines into notes. Elsewhere they are notes too.
 set -euo pipefail
 

@@ -1,9 +1,11 @@
 package ha.chart;
 
+import ha.support.chart.ChartFixture;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import ha.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture.Rendered;
 import ha.core.Procs;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -15,7 +17,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static ha.chart.ChartFixture.renderYaml;
+import static ha.support.chart.ChartFixture.renderYaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,8 @@
 package ha.chart;
 
-import ha.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture;
+
+import ha.support.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.List;
@@ -8,8 +10,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,11 @@
 package ha.chart;
 
+import ha.support.chart.ChartFixture;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import ha.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -18,10 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.renderYaml;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.failure;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.renderYaml;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

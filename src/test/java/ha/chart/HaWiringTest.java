@@ -1,6 +1,8 @@
 package ha.chart;
 
-import ha.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture;
+
+import ha.support.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -21,10 +23,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static ha.chart.ChartFixture.expectedFullname;
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.expectedFullname;
+import static ha.support.chart.ChartFixture.failure;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

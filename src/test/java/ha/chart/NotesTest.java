@@ -1,12 +1,14 @@
 package ha.chart;
 
+import ha.support.chart.ChartFixture;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static ha.chart.ChartFixture.notes;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.notes;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,11 @@
 package ha.chart;
 
+import ha.support.chart.ChartFixture;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import ha.chart.ChartFixture.Rendered;
-import ha.chart.ChartFixture.SecretFile;
+import ha.support.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture.SecretFile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -27,9 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.failure;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package ha.chart;
 
+import ha.support.chart.ChartFixture;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.util.Map;
@@ -9,10 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.notes;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.failure;
+import static ha.support.chart.ChartFixture.notes;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

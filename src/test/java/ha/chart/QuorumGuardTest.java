@@ -1,6 +1,8 @@
 package ha.chart;
 
-import ha.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture;
+
+import ha.support.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -14,10 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static ha.chart.ChartFixture.failure;
-import static ha.chart.ChartFixture.notes;
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.failure;
+import static ha.support.chart.ChartFixture.notes;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

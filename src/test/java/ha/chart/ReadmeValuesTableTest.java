@@ -1,5 +1,7 @@
 package ha.chart;
 
+import ha.support.chart.ChartFixture;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,6 +1,8 @@
 package ha.chart;
 
-import ha.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture;
+
+import ha.support.chart.ChartFixture.Rendered;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -13,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.renderYaml;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.renderYaml;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

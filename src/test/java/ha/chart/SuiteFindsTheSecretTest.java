@@ -1,6 +1,8 @@
 package ha.chart;
 
-import ha.chart.ChartFixture.Rendered;
+import ha.support.chart.ChartFixture;
+
+import ha.support.chart.ChartFixture.Rendered;
 import ha.target.kube.SecretFiles;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -9,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static ha.chart.ChartFixture.render;
-import static ha.chart.ChartFixture.set;
+import static ha.support.chart.ChartFixture.render;
+import static ha.support.chart.ChartFixture.set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The suite's own discovery ({@link SecretFiles}, used by KubeTarget) finds the Secret the chart's pods read. */

@@ -1,7 +1,7 @@
 package ha.ci;
 
-import ha.kube.HealthStubs;
-import ha.kube.MockKube;
+import ha.support.kube.HealthStubs;
+import ha.support.kube.MockKube;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

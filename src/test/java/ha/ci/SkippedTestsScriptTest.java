@@ -1,6 +1,6 @@
 package ha.ci;
 
-import ha.e2e.OneRealClusterAtATime;
+import ha.support.real.OneRealClusterAtATime;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;

@@ -1,6 +1,6 @@
 package ha.cli;
 
-import ha.kube.MockKube;
+import ha.support.kube.MockKube;
 import ha.run.Cli;
 import ha.scripts.ArcadedbHa;
 import ha.scripts.HaHealth;

@@ -1,15 +1,15 @@
 package ha.phases;
 
 import ha.core.Wait;
-import ha.kube.KubeSim;
-import ha.kube.Scenario;
+import ha.support.kube.KubeSim;
+import ha.support.kube.Scenario;
 import ha.run.PhaseResult;
 import ha.scripts.HaFailover;
 import ha.scripts.HaRollingRestart;
 import ha.scripts.HaScaleUp;
 import ha.scripts.HaSnapshotRecovery;
 import ha.scripts.HaWrite;
-import ha.sim.NodeListener;
+import ha.support.sim.NodeListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

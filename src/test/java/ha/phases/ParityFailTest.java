@@ -1,7 +1,7 @@
 package ha.phases;
 
-import ha.kube.KubeSim;
-import ha.kube.Scenario;
+import ha.support.kube.KubeSim;
+import ha.support.kube.Scenario;
 import ha.run.PhaseResult;
 import ha.scripts.HaHealth;
 import ha.scripts.HaQuorum;
@@ -115,8 +115,8 @@ class ParityFailTest {
     void writeReportsFollowersBehindAnEventualReadWithoutFailing() {
         // followers learn a commit one replication round (here 1 s) after it: right after the write both lag, while
         // the linearizable and bookmark reads wait for it and see the row
-        ha.sim.Timings f = ha.sim.Timings.fast();
-        ha.sim.Timings slowRounds = new ha.sim.Timings(f.electionDelay(), f.transferDelay(), f.leaderNullWindow(), f.unknownWindow(),
+        ha.support.sim.Timings f = ha.support.sim.Timings.fast();
+        ha.support.sim.Timings slowRounds = new ha.support.sim.Timings(f.electionDelay(), f.transferDelay(), f.leaderNullWindow(), f.unknownWindow(),
                 Duration.ofSeconds(1), f.statusTick(), Duration.ofSeconds(5), f.joinDelay(), f.snapshotInstallDelay());
         try (KubeSim cluster = KubeSim.builder().timings(slowRounds).start()) {
             PhaseResult r = Scenario.runOne(cluster, reports, Duration.ofSeconds(20), new HaWrite());

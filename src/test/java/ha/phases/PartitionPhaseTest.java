@@ -1,8 +1,8 @@
 package ha.phases;
 
 import ha.core.Wait;
-import ha.kube.KubeSim;
-import ha.kube.Scenario;
+import ha.support.kube.KubeSim;
+import ha.support.kube.Scenario;
 import ha.run.PhaseResult;
 import ha.scripts.HaPartition;
 import ha.target.kube.KubeChaos;

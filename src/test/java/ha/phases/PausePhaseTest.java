@@ -1,8 +1,8 @@
 package ha.phases;
 
 import ha.core.Freezer;
-import ha.kube.KubeSim;
-import ha.kube.Scenario;
+import ha.support.kube.KubeSim;
+import ha.support.kube.Scenario;
 import ha.run.PhaseResult;
 import ha.scripts.HaPause;
 import ha.target.kube.KubeTarget;

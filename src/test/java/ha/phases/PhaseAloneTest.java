@@ -1,7 +1,7 @@
 package ha.phases;
 
-import ha.kube.KubeSim;
-import ha.kube.Scenario;
+import ha.support.kube.KubeSim;
+import ha.support.kube.Scenario;
 import ha.run.PhaseResult;
 import ha.scripts.HaRead;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package ha.phases;
 
 import ha.core.Node;
-import ha.kube.Scenario;
+import ha.support.kube.Scenario;
 import ha.run.Phase;
 import ha.run.PhaseContext;
 import ha.run.PhaseResult;

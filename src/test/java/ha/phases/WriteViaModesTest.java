@@ -1,13 +1,13 @@
 package ha.phases;
 
-import ha.kube.KubeSim;
-import ha.kube.Scenario;
-import ha.real.IndependentCheck;
+import ha.support.kube.KubeSim;
+import ha.support.kube.Scenario;
+import ha.support.real.IndependentCheck;
 import ha.run.PhaseResult;
 import ha.run.WriteVia;
 import ha.scripts.HaFailover;
 import ha.scripts.HaRollingRestart;
-import ha.sim.Timings;
+import ha.support.sim.Timings;
 import ha.target.kube.KubeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
