@@ -43,6 +43,13 @@ class CheckerSimTest {
         return markers;
     }
 
+    /** The schema through the leader, then seen on every node: a follower without it yet refuses a write sent to it. */
+    private static void ensureSchemaOnEveryNode(KubeTarget target, ClusterOps ops, Rows rows) {
+        rows.ensureSchema(ops.awaitLeader("a leader for the checker test", Duration.ofSeconds(30)), Duration.ofSeconds(30));
+        ha.core.Wait.until("every node to hold the test type", ha.core.Wait.HTTP_POLL, Duration.ofSeconds(30),
+                () -> target.nodes().stream().map(rows::markers).toList(), all -> true);
+    }
+
     private static String nodeOf(History history, String marker) {
         return history.ops().stream().filter(o -> o.marker().equals(marker)).findFirst().orElseThrow().node();
     }
@@ -52,7 +59,7 @@ class CheckerSimTest {
         try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
             ClusterOps ops = new ClusterOps(target);
             Rows rows = new Rows(target, DB);
-            rows.ensureSchema(ops.awaitLeader("a leader for the checker test", Duration.ofSeconds(30)), Duration.ofSeconds(30));
+            ensureSchemaOnEveryNode(target, ops, rows);
             History history = new History();
             String runId = "chk1";
             Predicate<String> ours = m -> m.startsWith(runId + "-");
@@ -105,7 +112,7 @@ class CheckerSimTest {
         try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
             ClusterOps ops = new ClusterOps(target);
             Rows rows = new Rows(target, DB);
-            rows.ensureSchema(ops.awaitLeader("a leader for the checker test", Duration.ofSeconds(30)), Duration.ofSeconds(30));
+            ensureSchemaOnEveryNode(target, ops, rows);
             History history = new History();
             Predicate<String> ours = m -> m.startsWith("chk2-");
             writeThroughEveryNode(target, rows, history, "chk2", 6);

@@ -10,6 +10,7 @@ import ha.core.Json;
 import ha.core.Log;
 import ha.support.real.OneRealClusterAtATime;
 import ha.support.TestFiles;
+import ha.support.real.DeposedLeaderFinding;
 import ha.support.real.IndependentCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,13 +103,30 @@ class ChartOnRealPodsTest {
                     + "\nindependent read of every pod: "
                     + findings.summary() + (findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
             assertTrue(findings.agrees(), () -> "the pods' data disagrees with the suite's verdicts: " + findings.failures() + "\n" + pods.story());
+            String deposed = null;
+            for (JsonNode p : report.path("phases")) {
+                if ("partition".equals(p.path("name").asText())) {
+                    deposed = DeposedLeaderFinding.of(p, report.path("figures"), tmp.resolve("history.jsonl"),
+                            Path.of(System.getProperty("ha.projectRoot", ".")));
+                }
+            }
             for (int i = 0; i < phases.size(); i++) {
                 int n = i;
+                if (deposed != null && "partition".equals(phases.get(n))) {
+                    continue;
+                }
                 assertTrue(run.stdout().contains("[" + (n + 1) + "/" + phases.size() + "] " + phases.get(n) + " passed ("),
                         () -> phases.get(n) + " must pass with writes sent through the client Service's ready pods\n" + run.all() + "\n" + pods.story());
             }
-            assertEquals(0, run.exitCode(), run::all);
-            assertEquals("passed", report.path("status").asText());
+            if (deposed == null) {
+                assertEquals(0, run.exitCode(), run::all);
+                assertEquals("passed", report.path("status").asText());
+            } else {
+                // the suite must fail the run for it; the independent read above confirmed each lost row on no pod
+                assertEquals(1, run.exitCode(), run::all);
+                ha.support.TestNotes.add("ChartOnRealPodsTest", "ArcadeDB finding (docs/upstream-findings.md, \"" + DeposedLeaderFinding.HEADING
+                        + "\"), the run failed for it and the independent read confirmed it: " + deposed);
+            }
             if (noCut == null) {
                 assertEquals(List.of(), pods.kube().client().genericKubernetesResources(ha.target.kube.KubeChaos.NETWORK_CHAOS).list().getItems(),
                         "no NetworkChaos is left after the run");

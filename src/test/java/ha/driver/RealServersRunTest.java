@@ -1,5 +1,6 @@
 package ha.driver;
 
+import ha.support.real.DeposedLeaderFinding;
 import ha.support.real.IndependentCheck;
 import ha.support.real.RealServers;
 
@@ -58,6 +59,7 @@ class RealServersRunTest {
     static final String PASSWORD = "real-server-test-pw-8c1f";
     static final String DATABASE = "integration-test";
     static final List<String> NODES = List.of("arcadedb-0", "arcadedb-1", "arcadedb-2");
+    static final Path PROJECT = Path.of(System.getProperty("ha.projectRoot", "."));
 
     @TempDir
     Path tmp;
@@ -247,15 +249,26 @@ class RealServersRunTest {
                         + f.path("partition.converged after heal").asText("-") + ", " + f.path("partition.writes during the cut").asText("-"),
                 findings.summary(), findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
         assertTrue(findings.agrees(), () -> "the independent read disagrees with the suite's verdicts: " + findings.failures());
+        String deposed = null;
         for (JsonNode p : run.phases().values()) {
             if (noCut != null && "partition".equals(p.path("name").asText())) {
                 assertEquals("skipped", p.path("status").asText(), "without root or nft, partition is skipped: " + p);
                 assertEquals(noCut, p.path("message").asText());
                 continue;
             }
-            assertEquals("passed", p.path("status").asText(), () -> p.path("name").asText() + ": " + p.path("message").asText());
+            deposed = deposed != null ? deposed : DeposedLeaderFinding.of(p, f, run.report().resolve("history.jsonl"), PROJECT);
+            if (deposed == null || !"partition".equals(p.path("name").asText())) {
+                assertEquals("passed", p.path("status").asText(), () -> p.path("name").asText() + ": " + p.path("message").asText());
+            }
         }
-        assertEquals(0, run.process().exitCode(), run.process()::all);
+        if (deposed == null) {
+            assertEquals(0, run.process().exitCode(), run.process()::all);
+        } else {
+            // the suite must fail the run for it; the independent read above confirmed each lost row on no node
+            assertEquals(1, run.process().exitCode(), run.process()::all);
+            TestNotes.add("real servers", "ArcadeDB finding (docs/upstream-findings.md, \"" + DeposedLeaderFinding.HEADING
+                    + "\"), the run failed for it and the independent read confirmed it: " + deposed);
+        }
         assertTrue(f.has("pause.election time") && f.has("pause.woken node followed after"), "pause reports its figures: " + f);
         assertTrue(noCut != null || f.has("partition.time to new leader"), "partition reports its figures: " + f);
         assertEquals(List.of(), leftoverTables(), "no nft table of the suite is left behind");
