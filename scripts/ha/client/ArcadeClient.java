@@ -87,7 +87,12 @@ public final class ArcadeClient {
     }
 
     public ClusterStatus cluster() {
-        return Json.read(ok("GET", "/api/v1/cluster", null, DEFAULT_TIMEOUT), ClusterStatus.class);
+        return cluster(DEFAULT_TIMEOUT);
+    }
+
+    /** GET /api/v1/cluster, giving up after {@code timeout} (a poll's share of a wait). */
+    public ClusterStatus cluster(Duration timeout) {
+        return Json.read(ok("GET", "/api/v1/cluster", null, timeout), ClusterStatus.class);
     }
 
     /** The raw version string of GET /api/v1/server?mode=basic. */

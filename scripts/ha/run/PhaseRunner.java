@@ -188,10 +188,10 @@ public final class PhaseRunner {
                 Log.info("%s skipped: an earlier phase failed", head);
                 continue;
             }
-            Log.info("%s: %s", head, phase.summary());
-            PhaseContext ctx = new PhaseContext(run, phase.name());
             long t0 = System.nanoTime();
             running = new Running(phase.name(), head, t0);
+            Log.info("%s: %s", head, phase.summary());
+            PhaseContext ctx = new PhaseContext(run, phase.name());
             history.event(phase.name(), "phase-start", null, null);
             PhaseResult.Status status;
             String message;

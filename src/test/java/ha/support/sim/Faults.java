@@ -16,6 +16,7 @@ public final class Faults {
     private final Set<Integer> refused = ConcurrentHashMap.newKeySet();
     private final Set<Integer> notStarted = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Duration> slow = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
     /** per node: high 32 bits = remaining count, low 32 bits = status. */
     private final Map<Integer, AtomicLong> failNext = new ConcurrentHashMap<>();
     private final Set<Integer> disagree = ConcurrentHashMap.newKeySet();
@@ -193,6 +194,7 @@ public final class Faults {
         }
         notStarted.clear();
         slow.clear();
+        held.clear();
         failNext.clear();
         disagree.clear();
         stalled.clear();
@@ -231,8 +233,19 @@ public final class Faults {
         return notStarted.contains(ordinal);
     }
 
-    Duration slowDelay(int ordinal) {
-        return slow.getOrDefault(ordinal, Duration.ZERO);
+    /** The delay {@link #slow} puts on a request to {@code path} of the node, counting the request if held. */
+    Duration slowDelay(int ordinal, String path) {
+        Duration delay = slow.getOrDefault(ordinal, Duration.ZERO);
+        if (!delay.isZero()) {
+            held.computeIfAbsent(ordinal + " " + path, k -> new AtomicLong()).incrementAndGet();
+        }
+        return delay;
+    }
+
+    /** How many requests to {@code path} {@link #slow} has held on the node so far. */
+    public long heldRequests(int ordinal, String path) {
+        AtomicLong n = held.get(ordinal + " " + path);
+        return n == null ? 0 : n.get();
     }
 
     /** Consumes one injected failure: the status to answer, or 0. */

@@ -195,7 +195,7 @@ final class NodeHttp {
             }
             Req r = new Req(n, inc, ex.getRequestMethod().toUpperCase(), ex.getRequestURI().getPath(),
                     ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body, rid, 0);
-            Duration slow = sim.faults.slowDelay(n.ordinal);
+            Duration slow = sim.faults.slowDelay(n.ordinal, r.path);
             if (!slow.isZero() && !sim.sleepNanos(slow.toNanos())) {
                 return;
             }
@@ -1209,7 +1209,7 @@ final class NodeHttp {
     Resp invokeOn(int target, Req r, Remote call) {
         SimNode t = sim.nodes.get(target);
         t.requests.incrementAndGet();
-        Duration slow = sim.faults.slowDelay(target);
+        Duration slow = sim.faults.slowDelay(target, r.path);
         if (!slow.isZero() && !sim.sleepNanos(slow.toNanos())) {
             return UNREACHABLE;
         }
