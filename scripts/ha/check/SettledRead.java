@@ -65,6 +65,35 @@ public final class SettledRead {
      */
     public static Checker.Verdict awaitSettledAndCheck(Target target, ClusterOps cluster, Rows rows, History history, String phase,
                                                Predicate<String> inScope, Duration timeout) {
+        return awaitSettled(target, cluster, rows, phase, timeout).check(history, phase, inScope);
+    }
+
+    /**
+     * What every node held once the cluster settled (or at the deadline), to be checked for one scope of rows or more:
+     * {@code unread} names the nodes judged by an earlier read or as holding nothing, {@code note} says when it did not
+     * settle.
+     */
+    public record Settled(Map<String, List<String>> held, Map<String, String> unread, String note) {
+        /** The checker's verdict over the rows {@code inScope} accepts, explained by the events of {@code phase}. */
+        public Checker.Verdict check(History history, String phase, Predicate<String> inScope) {
+            List<History.Op> ops = history.ops().stream().filter(o -> inScope.test(o.marker())).toList();
+            Checker.Verdict verdict = Checker.check(ops, held, inScope, history.events(phase));
+            if (!unread.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                unread.forEach((n, why) -> parts.add(n + " " + why));
+                verdict = verdict.withNote(String.join("; ", parts));
+            }
+            return note == null ? verdict : verdict.withNote(note);
+        }
+
+        /** The nodes that do not hold {@code marker}, in node order. */
+        public List<String> lacking(String marker) {
+            return held.entrySet().stream().filter(e -> !e.getValue().contains(marker)).map(Map.Entry::getKey).toList();
+        }
+    }
+
+    /** The settling half of {@link #awaitSettledAndCheck}: polls until settled (or the deadline), then reads every node. */
+    public static Settled awaitSettled(Target target, ClusterOps cluster, Rows rows, String phase, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean replicaStatus;
         try {
@@ -105,14 +134,7 @@ public final class SettledRead {
                 }
             }
         }
-        List<History.Op> ops = history.ops().stream().filter(o -> inScope.test(o.marker())).toList();
-        Checker.Verdict verdict = Checker.check(ops, held, inScope, history.events(phase));
-        if (!unread.isEmpty()) {
-            List<String> parts = new ArrayList<>();
-            unread.forEach((n, why) -> parts.add(n + " " + why));
-            verdict = verdict.withNote(String.join("; ", parts));
-        }
-        return note == null ? verdict : verdict.withNote(note);
+        return new Settled(held, unread, note);
     }
 
     private static Poll poll(Target target, ClusterOps cluster, Rows rows, boolean withHealth, Poll previous,

@@ -10,6 +10,10 @@ import ha.core.PhaseSkipped;
 import ha.nemesis.Fault;
 import ha.nemesis.FaultContext;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The one shape of every disruptive phase: wait for an agreed leader and the schema, prepare (optional), start the
@@ -119,17 +123,19 @@ public abstract class DisruptivePhase extends PhaseScript {
 
     /**
      * The checker's verdict over every write of this run (rows of earlier phases included: they must still be there),
-     * once the cluster has settled; rows an earlier phase already reported lost or missing are not judged again. Records
-     * the counts and, for a reader of report.json, the full lists of lost and missing rows. Returns the verdict's
-     * message when a row is lost, missing, unexpected or duplicated, else null.
+     * once the cluster has settled; rows an earlier phase already reported lost or missing are not judged again, but read
+     * again: a row whose lacking nodes changed since (a resync erased it from the nodes that held it, or it came back) is
+     * named in a step line and in the figure "reported rows changed". Records the counts and, for a reader of report.json,
+     * the full lists of lost and missing rows. Returns the verdict's message when a row is lost, missing, unexpected or
+     * duplicated, else null.
      */
     protected static String judgeWrites(PhaseContext ctx) {
-        java.util.Set<String> reported = ctx.state().reported();
+        Set<String> reported = ctx.state().reported();
         if (!reported.isEmpty()) {
             Log.step("%d rows an earlier phase reported lost or missing are not judged again", reported.size());
         }
-        Checker.Verdict verdict = SettledRead.awaitSettledAndCheck(ctx.target(), ctx.cluster(), ctx.rows(), ctx.history(), ctx.phase(),
-                marker -> marker.startsWith(ctx.runId()) && !reported.contains(marker), ctx.timeout());
+        SettledRead.Settled settled = SettledRead.awaitSettled(ctx.target(), ctx.cluster(), ctx.rows(), ctx.phase(), ctx.timeout());
+        Checker.Verdict verdict = settled.check(ctx.history(), ctx.phase(), marker -> marker.startsWith(ctx.runId()) && !reported.contains(marker));
         ctx.figure("writes", verdict.counts());
         if (!verdict.lost().isEmpty()) {
             ctx.figure("lost rows", verdict.lost());
@@ -137,8 +143,21 @@ public abstract class DisruptivePhase extends PhaseScript {
         if (!verdict.missing().isEmpty()) {
             ctx.figure("missing rows", verdict.missing());
         }
-        ctx.state().reported(verdict.lost());
-        ctx.state().reported(verdict.missing().keySet());
+        Map<String, List<String>> changed = new TreeMap<>();
+        for (String marker : reported) {
+            List<String> before = ctx.state().lacking(marker);
+            List<String> now = settled.lacking(marker);
+            if (!now.equals(before)) {
+                changed.put(marker, now);
+                Log.step("row %s, reported earlier as lacking on %s, now lacks on %s", marker, before, now.isEmpty() ? "no node" : now);
+            }
+        }
+        if (!changed.isEmpty()) {
+            ctx.figure("reported rows changed", changed);
+            ctx.state().reported(changed);
+        }
+        ctx.state().reportedLost(verdict.lost(), ctx.target().nodes().stream().map(Node::name).toList());
+        ctx.state().reported(verdict.missing());
         Log.step("%s", verdict.message());
         return verdict.ok() ? null : verdict.message();
     }

@@ -1,17 +1,20 @@
 package ha.run;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * What one phase hands to the later ones inside one driver run (a phase run alone starts with an empty state):
  * the row the write phase wrote, for the read phase to read back; the rows a phase already reported lost or missing,
- * which later phases do not judge again.
+ * which later phases do not judge again (but do read again: which nodes lack each of them, as last seen).
  */
 public final class RunState {
     private volatile String writtenMarker;
-    private final Set<String> reported = new TreeSet<>();
+    /** Reported marker to the nodes that lacked it when last read (every node for a lost row). */
+    private final Map<String, List<String>> reported = new TreeMap<>();
 
     /** The marker of the row the write phase wrote, or null when it did not run. */
     public String writtenMarker() {
@@ -24,10 +27,21 @@ public final class RunState {
 
     /** Markers an earlier phase reported lost or missing. */
     public synchronized Set<String> reported() {
-        return Set.copyOf(reported);
+        return Set.copyOf(reported.keySet());
     }
 
-    public synchronized void reported(Collection<String> markers) {
-        reported.addAll(markers);
+    /** The nodes that lacked {@code marker} when it was last read, or null if it was never reported. */
+    public synchronized List<String> lacking(String marker) {
+        return reported.get(marker);
+    }
+
+    /** Rows reported lost or missing, or read again, with the nodes that lack each of them now. */
+    public synchronized void reported(Map<String, List<String>> lackingByMarker) {
+        lackingByMarker.forEach((marker, nodes) -> reported.put(marker, List.copyOf(nodes)));
+    }
+
+    /** Rows reported lost: lacking on every one of {@code nodes}. */
+    public synchronized void reportedLost(Collection<String> markers, List<String> nodes) {
+        markers.forEach(m -> reported.put(m, List.copyOf(nodes)));
     }
 }

@@ -1,17 +1,25 @@
 package ha.phases;
 
+import ha.run.CommonOptions;
+import ha.core.ReportOptions;
 import ha.core.Wait;
 import ha.support.kube.KubeSim;
 import ha.support.kube.Scenario;
 import ha.run.PhaseResult;
+import ha.run.PhaseRunner;
+import ha.run.RunReport;
+import ha.target.kube.KubeTarget;
 import ha.scripts.HaFailover;
 import ha.scripts.HaRollingRestart;
 import ha.scripts.HaScaleUp;
 import ha.scripts.HaSnapshotRecovery;
 import ha.scripts.HaWrite;
 import ha.support.sim.NodeListener;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -236,6 +244,36 @@ class DisruptivePhasesTest {
             assertEquals(PhaseResult.Status.failed, r.status(), r.message());
             assertTrue(r.message().startsWith("MISSING 1 acknowledged row"), r.message());
             assertContains(r.message(), "lost-run-failover-00003 lacking on test-arcadedb-1 (acknowledged by test-arcadedb-");
+        }
+    }
+
+    @Test
+    void aLaterPhaseSaysWhenAReportedRowLeavesTheNodesThatHeldIt() throws Exception {
+        try (KubeSim cluster = KubeSim.builder().api(k -> k.persistence(true)).start(); KubeTarget target = cluster.target()) {
+            String marker = "moved-run-failover-00003";
+            cluster.sim().faults().loseRow(1, marker);
+            // once failover has reported the row missing on node 1, node 2 loses it too, as a resync from node 1 would do
+            Thread later = new Thread(() -> {
+                Path history = reports.resolve(RunReport.HISTORY);
+                Wait.until("failover's end in the history", Duration.ofMillis(50), Duration.ofSeconds(90),
+                        () -> Files.exists(history) ? Files.readAllLines(history) : List.<String>of(),
+                        lines -> lines.stream().anyMatch(l -> l.contains("\"kind\":\"phase-end\"") && l.contains("\"phase\":\"failover\"")));
+                cluster.sim().faults().loseRow(2, marker);
+            });
+            later.setDaemon(true);
+            later.start();
+            CommonOptions options = new CommonOptions();
+            options.reports.runId = "moved-run";
+            options.timeout = TIMEOUT;
+            options.reports.reportDir = reports;
+            options.reports.collect = ReportOptions.Collect.never;
+            List<PhaseResult> results = new PhaseRunner(options, false).run(target, List.of(new HaFailover(), new HaRollingRestart()));
+            later.join(10_000);
+            assertTrue(results.get(0).message().contains(marker + " lacking on test-arcadedb-1 "), results.get(0).message());
+            PhaseResult rolling = results.get(1);
+            assertEquals(Map.of(marker, List.of("test-arcadedb-1", "test-arcadedb-2")), rolling.figures().get("reported rows changed"),
+                    rolling.figures().toString());
+            assertTrue(!rolling.message().contains(marker), "the row is not judged a second time: " + rolling.message());
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.TreeSet;
  *   <li>LOST: each row the phase names is on no node;</li>
  *   <li>MISSING: the report names, per row, the nodes that lacked it when the checker settled; each of those nodes either
  *       still lacks it (confirmed) or holds it now (healed later, counted), and every node not named holds it;</li>
+ *   <li>a later phase that reads a reported row again and sees other nodes lack it ("reported rows changed": a resync
+ *       erased it from the nodes that held it) reports those nodes too;</li>
  *   <li>any verdict: a row acknowledged in the run that some node lacks at the end, and that no phase reported for that
  *       node, is a false pass.</li>
  * </ul>
@@ -38,7 +40,7 @@ public final class IndependentCheck {
 
     /** What the check found: failures (empty when every verdict agrees with the data) and figures for the notes. */
     public record Findings(List<String> failures, int acknowledged, int confirmedLost, int confirmedMissing, int healed,
-                           Map<String, String> perPhase) {
+                           int changedLater, Map<String, String> perPhase) {
         public boolean agrees() {
             return failures.isEmpty();
         }
@@ -47,7 +49,8 @@ public final class IndependentCheck {
         public String summary() {
             return acknowledged + " acknowledged rows read on every node: " + confirmedLost + " lost confirmed on no node, "
                     + confirmedMissing + " missing confirmed absent from the nodes named, " + healed
-                    + " reported missing but present everywhere by the end; per phase " + perPhase;
+                    + " reported missing but present everywhere by the end, " + changedLater
+                    + " reported rows whose lacking nodes a later phase saw change; per phase " + perPhase;
         }
     }
 
@@ -92,6 +95,7 @@ public final class IndependentCheck {
         int confirmedLost = 0;
         int confirmedMissing = 0;
         int healed = 0;
+        int changedLater = 0;
         Map<String, String> perPhase = new LinkedHashMap<>();
         for (JsonNode phase : phases) {
             String name = phase.path("name").asText();
@@ -146,7 +150,22 @@ public final class IndependentCheck {
                 }
                 reportedAbsent.computeIfAbsent(marker, k -> new TreeSet<>()).addAll(lacking);
             }
-            perPhase.put(name, status + (lost.isEmpty() && missing.isEmpty() ? "" : " (lost " + lost.size() + ", missing " + missing.size() + ")"));
+            // rows an earlier phase reported, read again by this one: the nodes that lacked them then are reported too
+            Map<String, List<String>> changed = new TreeMap<>();
+            figures.path(name + ".reported rows changed").fields().forEachRemaining(e -> {
+                List<String> lacking = new ArrayList<>();
+                e.getValue().forEach(n -> lacking.add(n.asText()));
+                changed.put(e.getKey(), lacking);
+            });
+            for (Map.Entry<String, List<String>> e : changed.entrySet()) {
+                if (!reportedAbsent.containsKey(e.getKey())) {
+                    failures.add(name + " says reported row " + e.getKey() + " changed, but no earlier phase reported it");
+                }
+                reportedAbsent.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).addAll(e.getValue());
+                changedLater++;
+            }
+            perPhase.put(name, status + (lost.isEmpty() && missing.isEmpty() ? "" : " (lost " + lost.size() + ", missing " + missing.size() + ")")
+                    + (changed.isEmpty() ? "" : " (" + changed.size() + " reported earlier, changed since)"));
         }
 
         // every acknowledged row that some node lacks at the end must have been reported for that node
@@ -163,7 +182,7 @@ public final class IndependentCheck {
                 }
             }
         }
-        return new Findings(List.copyOf(failures), acknowledged, confirmedLost, confirmedMissing, healed, perPhase);
+        return new Findings(List.copyOf(failures), acknowledged, confirmedLost, confirmedMissing, healed, changedLater, perPhase);
     }
 
     /** history.jsonl's op lines. */
