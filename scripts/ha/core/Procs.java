@@ -25,8 +25,11 @@ import org.zeroturnaround.exec.StartedProcess;
 public final class Procs {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
+    /** Set once the JVM shuts down (Ctrl-C): a long-running process {@link #track}ed after that is killed at once. */
+    private static boolean shuttingDown;
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Procs::killAll, "ha-kill-children"));
+        Runtime.getRuntime().addShutdownHook(new Thread(Procs::killAllAtShutdown, "ha-kill-children"));
     }
 
     private Procs() {
@@ -71,7 +74,7 @@ public final class Procs {
             throw new ToolMissingException(command.get(0), e);
         }
         Process process = started.getProcess();
-        RUNNING.add(process);
+        RUNNING.add(process);   // not track(): a shutdown hook may itself run a tool (nft) to completion
         try {
             ProcessResult result = started.getFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Result(result.getExitValue(), result.outputString(), err.toString(StandardCharsets.UTF_8));
@@ -93,7 +96,19 @@ public final class Procs {
 
     /** Registers a long-running process (for example a server JVM) so that Ctrl-C kills it too. */
     public static void track(Process process) {
-        RUNNING.add(process);
+        boolean late;
+        synchronized (RUNNING) {
+            late = shuttingDown;
+            if (!late) {
+                RUNNING.add(process);
+            }
+        }
+        if (late) {
+            // the shutdown hook has already killed what was running: a start that was under way when Ctrl-C came
+            // must not leave its process behind
+            killTree(process);
+            throw new SuiteException("the suite is stopping (Ctrl-C or a signal): the process just started was killed");
+        }
         process.onExit().thenRun(() -> RUNNING.remove(process));
     }
 
@@ -120,10 +135,20 @@ public final class Procs {
 
     public static void killAll() {
         Freezer.thawAll();   // a stopped process would not act on SIGTERM; none may stay stopped
-        for (Process p : List.copyOf(RUNNING)) {
-            killTree(p);
+        List<Process> all;
+        synchronized (RUNNING) {
+            all = List.copyOf(RUNNING);
+            RUNNING.clear();
         }
-        RUNNING.clear();
+        all.forEach(Procs::killTree);
+    }
+
+    /** The shutdown hook: from now on every process is killed as it starts, then the running ones are. */
+    static void killAllAtShutdown() {
+        synchronized (RUNNING) {
+            shuttingDown = true;
+        }
+        killAll();
     }
 
     public static int runningCount() {

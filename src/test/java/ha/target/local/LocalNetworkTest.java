@@ -6,6 +6,7 @@ import ha.core.Node;
 import ha.core.Procs;
 import ha.core.Wait;
 import ha.support.DefaultSigint;
+import ha.support.Leftovers;
 import ha.support.Jbang;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,5 +145,9 @@ class LocalNetworkTest {
             fail("the suite did not stop within 60 s of Ctrl-C; it printed:\n" + Files.readString(out));
         }
         assertFalse(tables().contains(table), "no nft table is left after Ctrl-C: " + tables() + "\nthe suite printed:\n" + Files.readString(out));
+        // Ctrl-C came while the servers were being started: one started after the shutdown hook ran must not outlive it
+        List<String> left = Leftovers.processesUsing(tmp.resolve("work"));
+        left.forEach(l -> ProcessHandle.of(Long.parseLong(l.substring(0, l.indexOf(' ')))).ifPresent(ProcessHandle::destroyForcibly));
+        assertEquals(List.of(), left, "no server process outlives Ctrl-C during startup; the suite printed:\n" + Files.readString(out));
     }
 }
