@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (what .ci/run calls): installs the tools it needs, builds every script of
 # jbang-catalog.json with JBang, lints the chart and the workflows, and runs every test with Maven.
+# After Maven it names and kills any ArcadeDB server a test left running (that fails it too).
 # It ends with Surefire's totals and what was skipped; under CI=true (as in GitHub Actions) a skipped real-server test
 # fails it (HA_REAL_SERVERS=optional allows that).
 set -euo pipefail
@@ -37,10 +38,17 @@ step "mvn test (chart tests, suite tests, simulator, end-to-end runs, real serve
 # this run's notes, skips and reports only
 rm -rf target/test-notes.txt target/real-server-skips.txt target/surefire-reports
 mkdir -p build
+tests_began=$(date +%s)
 set +e
 mvn -B -ntp test 2>&1 | tee build/mvn-test.log
 status=${PIPESTATUS[0]}
 set -e
+step "server processes left behind (ci/leftover-processes.sh)"
+set +e
+ci/leftover-processes.sh "$tests_began"
+left=$?
+set -e
+if [[ $status -eq 0 && $left -ne 0 ]]; then status=$left; fi
 if [[ -s target/test-notes.txt ]]; then
   step "what the tests want you to see (target/test-notes.txt)"
   cat target/test-notes.txt
