@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The one shape of every disruptive phase: wait for an agreed leader and the schema, prepare (optional), start the
@@ -147,7 +148,7 @@ public abstract class DisruptivePhase extends PhaseScript {
         for (String marker : reported) {
             List<String> before = ctx.state().lacking(marker);
             List<String> now = settled.lacking(marker);
-            if (!now.equals(before)) {
+            if (before == null || !new TreeSet<>(now).equals(new TreeSet<>(before))) {
                 changed.put(marker, now);
                 Log.step("row %s, reported earlier as lacking on %s, now lacks on %s", marker, before, now.isEmpty() ? "no node" : now);
             }
