@@ -124,7 +124,7 @@ public abstract class DisruptivePhase extends PhaseScript {
 
     /**
      * The checker's verdict over every write of this run (rows of earlier phases included: they must still be there),
-     * once the cluster has settled; rows an earlier phase already reported lost or missing are not judged again, but read
+     * once the cluster has settled; rows an earlier phase already reported lost, missing or duplicated are not judged again, but read
      * again: a row whose lacking nodes changed since (a resync erased it from the nodes that held it, or it came back) is
      * named in a step line and in the figure "reported rows changed". Records the counts and, for a reader of report.json,
      * the full lists of lost and missing rows. Returns the verdict's message when a row is lost, missing, unexpected or
@@ -144,6 +144,9 @@ public abstract class DisruptivePhase extends PhaseScript {
         if (!verdict.missing().isEmpty()) {
             ctx.figure("missing rows", verdict.missing());
         }
+        if (!verdict.duplicated().isEmpty()) {
+            ctx.figure("duplicated rows", verdict.duplicated());
+        }
         Map<String, List<String>> changed = new TreeMap<>();
         for (String marker : reported) {
             List<String> before = ctx.state().lacking(marker);
@@ -159,6 +162,9 @@ public abstract class DisruptivePhase extends PhaseScript {
         }
         ctx.state().reportedLost(verdict.lost(), ctx.target().nodes().stream().map(Node::name).toList());
         ctx.state().reported(verdict.missing());
+        Map<String, List<String>> twice = new TreeMap<>();
+        verdict.duplicated().values().forEach(markers -> markers.forEach(m -> twice.put(m, settled.lacking(m))));
+        ctx.state().reported(twice);
         Log.step("%s", verdict.message());
         return verdict.ok() ? null : verdict.message();
     }

@@ -1,6 +1,7 @@
 package ha.driver;
 
 import ha.support.real.DeposedLeaderFinding;
+import ha.support.real.FrozenLeaderFinding;
 import ha.support.real.IndependentCheck;
 import ha.support.real.RealServers;
 
@@ -249,25 +250,30 @@ class RealServersRunTest {
                         + f.path("partition.converged after heal").asText("-") + ", " + f.path("partition.writes during the cut").asText("-"),
                 findings.summary(), findings.agrees() ? "" : "\nDISAGREES: " + findings.failures()));
         assertTrue(findings.agrees(), () -> "the independent read disagrees with the suite's verdicts: " + findings.failures());
-        String deposed = null;
+        List<String> found = new ArrayList<>();
         for (JsonNode p : run.phases().values()) {
             if (noCut != null && "partition".equals(p.path("name").asText())) {
                 assertEquals("skipped", p.path("status").asText(), "without root or nft, partition is skipped: " + p);
                 assertEquals(noCut, p.path("message").asText());
                 continue;
             }
-            deposed = deposed != null ? deposed : DeposedLeaderFinding.of(p, f, run.report().resolve("history.jsonl"), PROJECT);
-            if (deposed == null || !"partition".equals(p.path("name").asText())) {
+            String cutOff = DeposedLeaderFinding.of(p, f, run.report().resolve("history.jsonl"), PROJECT);
+            String frozen = FrozenLeaderFinding.of(p, f, run.report().resolve("history.jsonl"), PROJECT);
+            if (cutOff != null) {
+                found.add("\"" + DeposedLeaderFinding.HEADING + "\": " + cutOff);
+            } else if (frozen != null) {
+                found.add("\"" + FrozenLeaderFinding.HEADING + "\": " + frozen);
+            } else {
                 assertEquals("passed", p.path("status").asText(), () -> p.path("name").asText() + ": " + p.path("message").asText());
             }
         }
-        if (deposed == null) {
+        if (found.isEmpty()) {
             assertEquals(0, run.process().exitCode(), run.process()::all);
         } else {
             // the suite must fail the run for it; the independent read above confirmed each lost row on no node
             assertEquals(1, run.process().exitCode(), run.process()::all);
-            TestNotes.add("real servers", "ArcadeDB finding (docs/upstream-findings.md, \"" + DeposedLeaderFinding.HEADING
-                    + "\"), the run failed for it and the independent read confirmed it: " + deposed);
+            TestNotes.add("real servers", "ArcadeDB finding (docs/upstream-findings.md), the run failed for it and the independent "
+                    + "read confirmed it: " + String.join("; ", found));
         }
         assertTrue(f.has("pause.election time") && f.has("pause.woken node followed after"), "pause reports its figures: " + f);
         assertTrue(noCut != null || f.has("partition.time to new leader"), "partition reports its figures: " + f);

@@ -28,6 +28,8 @@ import java.util.TreeSet;
  *   <li>LOST: each row the phase names is on no node;</li>
  *   <li>MISSING: the report names, per row, the nodes that lacked it when the checker settled; each of those nodes either
  *       still lacks it (confirmed) or holds it now (healed later, counted), and every node not named holds it;</li>
+ *   <li>DUPLICATED: each row a node holds more than once must be one the phase reported for that node (figure
+ *       "duplicated rows"), else it is a failure;</li>
  *   <li>a later phase that reads a reported row again and sees other nodes lack it ("reported rows changed": a resync
  *       erased it from the nodes that held it) reports those nodes too;</li>
  *   <li>any verdict: a row acknowledged in the run that some node lacks at the end, and that no phase reported for that
@@ -40,7 +42,7 @@ public final class IndependentCheck {
 
     /** What the check found: failures (empty when every verdict agrees with the data) and figures for the notes. */
     public record Findings(List<String> failures, int acknowledged, int confirmedLost, int confirmedMissing, int healed,
-                           int changedLater, Map<String, String> perPhase) {
+                           int changedLater, int confirmedDuplicated, Map<String, String> perPhase) {
         public boolean agrees() {
             return failures.isEmpty();
         }
@@ -50,7 +52,8 @@ public final class IndependentCheck {
             return acknowledged + " acknowledged rows read on every node: " + confirmedLost + " lost confirmed on no node, "
                     + confirmedMissing + " missing confirmed absent from the nodes named, " + healed
                     + " reported missing but present everywhere by the end, " + changedLater
-                    + " reported rows whose lacking nodes a later phase saw change; per phase " + perPhase;
+                    + " reported rows whose lacking nodes a later phase saw change, " + confirmedDuplicated
+                    + " reported duplicates confirmed; per phase " + perPhase;
         }
     }
 
@@ -72,13 +75,23 @@ public final class IndependentCheck {
                 acknowledgedBy.computeIfAbsent(op.path("phase").asText(), k -> new TreeSet<>()).add(marker);
             }
         }
+        // duplicates some phase reported (figure "<phase>.duplicated rows": node -> markers it held twice)
+        Set<String> reportedTwice = new TreeSet<>();
+        report.path("figures").fields().forEachRemaining(f -> {
+            if (f.getKey().endsWith(".duplicated rows")) {
+                f.getValue().fields().forEachRemaining(n -> n.getValue().forEach(m -> reportedTwice.add(n.getKey() + " " + m.asText())));
+            }
+        });
+        int[] confirmedTwice = {0};
         Map<String, Set<String>> onNode = new TreeMap<>();
         for (Map.Entry<String, List<String>> e : held.entrySet()) {
             Map<String, Integer> times = new TreeMap<>();
             e.getValue().forEach(m -> times.merge(m, 1, Integer::sum));
             times.forEach((marker, n) -> {
-                if (n > 1) {
-                    failures.add(e.getKey() + " holds row " + marker + " " + n + " times");
+                if (n > 1 && reportedTwice.contains(e.getKey() + " " + marker)) {
+                    confirmedTwice[0]++;
+                } else if (n > 1) {
+                    failures.add(e.getKey() + " holds row " + marker + " " + n + " times, and no phase reported that");
                 }
                 if (!attempted.contains(marker)) {
                     failures.add(e.getKey() + " holds row " + marker + ", which the history never attempted");
@@ -182,7 +195,7 @@ public final class IndependentCheck {
                 }
             }
         }
-        return new Findings(List.copyOf(failures), acknowledged, confirmedLost, confirmedMissing, healed, changedLater, perPhase);
+        return new Findings(List.copyOf(failures), acknowledged, confirmedLost, confirmedMissing, healed, changedLater, confirmedTwice[0], perPhase);
     }
 
     /** history.jsonl's op lines. */
