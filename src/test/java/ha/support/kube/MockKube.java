@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -784,6 +785,7 @@ public final class MockKube implements AutoCloseable {
     private final class Relay extends WebSocketListener {
         private final String pod;
         private final int port;
+        private final CountDownLatch connected = new CountDownLatch(1);
         private volatile Socket socket;
 
         Relay(String pod, int port) {
@@ -800,15 +802,21 @@ public final class MockKube implements AutoCloseable {
             openSockets.computeIfAbsent(pod, k -> new CopyOnWriteArrayList<>()).add(ws);
             byte lo = (byte) (port & 0xff);
             byte hi = (byte) ((port >> 8) & 0xff);
-            ws.send(new byte[] {0, lo, hi});
-            ws.send(new byte[] {1, lo, hi});
             try {
+                // Connected before the client learns the stream is open: a request it sends at once is
+                // never dropped for want of a socket.
                 socket = new Socket(InetAddress.getLoopbackAddress(), target());
             } catch (IOException e) {
+                connected.countDown();
+                ws.send(new byte[] {0, lo, hi});
+                ws.send(new byte[] {1, lo, hi});
                 ws.send(withChannel((byte) 1, ("error forwarding port " + port + " to pod " + pod + ": connection refused").getBytes(StandardCharsets.UTF_8), 0, -1));
                 ws.close(1000, "backend refused");
                 return;
             }
+            connected.countDown();
+            ws.send(new byte[] {0, lo, hi});
+            ws.send(new byte[] {1, lo, hi});
             Thread pump = new Thread(() -> {
                 byte[] buf = new byte[16384];
                 try (InputStream in = socket.getInputStream()) {
@@ -836,7 +844,19 @@ public final class MockKube implements AutoCloseable {
         }
 
         private void forward(byte[] frame) {
-            if (frame.length < 2 || frame[0] != 0 || socket == null) {
+            if (frame.length < 2 || frame[0] != 0) {
+                return;
+            }
+            try {
+                // The WebSocket may deliver a frame on another thread while onOpen still connects.
+                if (!connected.await(10, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (socket == null) {
                 return;
             }
             try {
