@@ -160,11 +160,12 @@ public abstract class DisruptivePhase extends PhaseScript {
             ctx.figure("reported rows changed", changed);
             ctx.state().reported(changed);
         }
-        ctx.state().reportedLost(verdict.lost(), ctx.target().nodes().stream().map(Node::name).toList());
-        ctx.state().reported(verdict.missing());
-        Map<String, List<String>> twice = new TreeMap<>();
-        verdict.duplicated().values().forEach(markers -> markers.forEach(m -> twice.put(m, settled.lacking(m))));
-        ctx.state().reported(twice);
+        // every row this verdict reports, with the nodes that lack it by the same read the later phases compare with
+        Map<String, List<String>> reportedNow = new TreeMap<>();
+        verdict.lost().forEach(m -> reportedNow.put(m, settled.lacking(m)));
+        verdict.missing().keySet().forEach(m -> reportedNow.put(m, settled.lacking(m)));
+        verdict.duplicated().values().forEach(markers -> markers.forEach(m -> reportedNow.put(m, settled.lacking(m))));
+        ctx.state().reported(reportedNow);
         Log.step("%s", verdict.message());
         return verdict.ok() ? null : verdict.message();
     }

@@ -1,6 +1,5 @@
 package ha.run;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +12,7 @@ import java.util.TreeMap;
  */
 public final class RunState {
     private volatile String writtenMarker;
-    /** Reported marker to the nodes that lacked it when last read (every node for a lost row). */
+    /** Reported marker to the nodes that lacked it when last read. */
     private final Map<String, List<String>> reported = new TreeMap<>();
 
     /** The marker of the row the write phase wrote, or null when it did not run. */
@@ -25,7 +24,7 @@ public final class RunState {
         this.writtenMarker = marker;
     }
 
-    /** Markers an earlier phase reported lost or missing. */
+    /** Markers an earlier phase reported lost, missing or duplicated. */
     public synchronized Set<String> reported() {
         return Set.copyOf(reported.keySet());
     }
@@ -35,13 +34,8 @@ public final class RunState {
         return reported.get(marker);
     }
 
-    /** Rows reported lost or missing, or read again, with the nodes that lack each of them now. */
+    /** Rows reported lost, missing or duplicated, or read again, with the nodes that lack each of them now. */
     public synchronized void reported(Map<String, List<String>> lackingByMarker) {
         lackingByMarker.forEach((marker, nodes) -> reported.put(marker, List.copyOf(nodes)));
-    }
-
-    /** Rows reported lost: lacking on every one of {@code nodes}. */
-    public synchronized void reportedLost(Collection<String> markers, List<String> nodes) {
-        markers.forEach(m -> reported.put(m, List.copyOf(nodes)));
     }
 }
