@@ -1,6 +1,5 @@
 package ha.check;
 
-import ha.client.ArcadeClient;
 import ha.client.ClusterStatus;
 import ha.core.Log;
 import ha.core.Node;
@@ -129,21 +128,15 @@ public final class ClusterOps {
         return views(target.nodes());
     }
 
-    /** As {@link #views()} for some of the nodes. */
-    public Views views(List<Node> nodes) {
-        return views(nodes, ArcadeClient.DEFAULT_TIMEOUT);
-    }
-
     /**
-     * As {@link #views(List)}, each node given at most {@code perNode} to answer. A wait polls with
-     * {@link #pollTimeout}, so one request that is never answered (a paused node, a lost connection)
-     * costs one poll instead of the whole wait.
+     * As {@link #views()} for some of the nodes. Inside a wait each node has the wait's request share to answer
+     * ({@link Wait#requestTimeout}), so one that never answers costs one poll.
      */
-    public Views views(List<Node> nodes, Duration perNode) {
+    public Views views(List<Node> nodes) {
         List<View> out = new ArrayList<>();
         for (Node node : nodes) {
             try {
-                out.add(new View(node, target.client(node).cluster(perNode), null));
+                out.add(new View(node, target.client(node).cluster(), null));
             } catch (RuntimeException e) {
                 out.add(new View(node, null, e.getMessage()));
             }
@@ -192,16 +185,8 @@ public final class ClusterOps {
         return target.nodeOfPeer(agreedLeaderOrFail(agreed));
     }
 
-    /** How long one status request of a wait of {@code waitTimeout} may take: a third of it, within 1 to 5 s. */
-    public static Duration pollTimeout(Duration waitTimeout) {
-        Duration third = waitTimeout.dividedBy(3);
-        return third.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
-                : third.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : third;
-    }
-
     private Views awaitAgreedLeader(String description, Duration timeout, List<Node> among, boolean readyField) {
-        Duration perNode = pollTimeout(timeout);
-        return Wait.until(description, Wait.HTTP_POLL, timeout, () -> views(among == null ? target.nodes() : among, perNode),
+        return Wait.until(description, Wait.HTTP_POLL, timeout, () -> views(among == null ? target.nodes() : among),
                 v -> Elections.agreedLeader(target, v, readyField) != null);
     }
 

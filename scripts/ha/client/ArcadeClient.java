@@ -6,6 +6,7 @@ import ha.core.Json;
 import ha.core.Redactor;
 import ha.core.ServerVersion;
 import ha.core.SuiteException;
+import ha.core.Wait;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,14 +67,14 @@ public final class ArcadeClient {
         return endpoint.name();
     }
 
-    /** GET /api/v1/health; returns the status code (204 when alive). */
+    /** GET /api/v1/health; returns the status code (204 when alive). Inside a wait, bounded by its request share. */
     public int health() {
-        return send("GET", "/api/v1/health", null, DEFAULT_TIMEOUT, null, Map.of()).statusCode();
+        return send("GET", "/api/v1/health", null, Wait.requestTimeout(DEFAULT_TIMEOUT), null, Map.of()).statusCode();
     }
 
-    /** GET /api/v1/ready; returns the status code (204 when ready). */
+    /** GET /api/v1/ready; returns the status code (204 when ready). Inside a wait, bounded by its request share. */
     public int ready() {
-        return ready(DEFAULT_TIMEOUT);
+        return ready(Wait.requestTimeout(DEFAULT_TIMEOUT));
     }
 
     /** GET /api/v1/ready with its own timeout (a readiness probe's); returns the status code. */
@@ -86,18 +87,14 @@ public final class ArcadeClient {
         return ok("GET", path, null, DEFAULT_TIMEOUT);
     }
 
+    /** GET /api/v1/cluster. Inside a wait, bounded by its request share ({@link Wait#requestTimeout}). */
     public ClusterStatus cluster() {
-        return cluster(DEFAULT_TIMEOUT);
-    }
-
-    /** GET /api/v1/cluster, giving up after {@code timeout} (a poll's share of a wait). */
-    public ClusterStatus cluster(Duration timeout) {
-        return Json.read(ok("GET", "/api/v1/cluster", null, timeout), ClusterStatus.class);
+        return Json.read(ok("GET", "/api/v1/cluster", null, Wait.requestTimeout(DEFAULT_TIMEOUT)), ClusterStatus.class);
     }
 
     /** The raw version string of GET /api/v1/server?mode=basic. */
     public ServerVersion serverVersion() {
-        return ServerVersion.parse(Json.read(ok("GET", "/api/v1/server?mode=basic", null, DEFAULT_TIMEOUT)).path("version").asText());
+        return ServerVersion.parse(Json.read(ok("GET", "/api/v1/server?mode=basic", null, Wait.requestTimeout(DEFAULT_TIMEOUT))).path("version").asText());
     }
 
     /** POST /api/v1/server {"command": …}, e.g. "create database x". */

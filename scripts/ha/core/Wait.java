@@ -18,6 +18,9 @@ public final class Wait {
     /** Default poll interval for HTTP conditions. */
     public static final Duration HTTP_POLL = Duration.ofMillis(250);
 
+    /** The request share of the wait whose observation runs on this thread now; none outside a wait. */
+    private static final ThreadLocal<Duration> OBSERVING = new ThreadLocal<>();
+
     private Wait() {
     }
 
@@ -38,6 +41,8 @@ public final class Wait {
         int polls = 0;
         while (true) {
             polls++;
+            Duration outer = OBSERVING.get();
+            OBSERVING.set(requestShare(timeout));
             try {
                 T seen = observe.call();
                 lastSeen = seen == null ? NOTHING_OBSERVED : String.valueOf(seen);
@@ -52,6 +57,8 @@ public final class Wait {
                 throw e;   // the environment is wrong (rejected password, missing tool): waiting cannot help
             } catch (Exception e) {
                 lastSeen = describe(e);
+            } finally {
+                OBSERVING.set(outer);
             }
             long now = System.nanoTime();
             if (now >= deadline) {
@@ -65,6 +72,23 @@ public final class Wait {
             Log.debug("not yet: %s; saw %s", description, lastSeen);
             sleep(Math.min(poll.toNanos(), deadline - now));
         }
+    }
+
+    /**
+     * How long one status request may take: {@code usual} outside a wait; inside a wait's observation, at most a third of
+     * that wait, within 1 to 5 s. So a request that is never answered (a paused node, a stream that lost it) costs one poll,
+     * and the wait still sees the node answer on a later one.
+     */
+    public static Duration requestTimeout(Duration usual) {
+        Duration share = OBSERVING.get();
+        return share == null || share.compareTo(usual) > 0 ? usual : share;
+    }
+
+    /** A third of {@code waitTimeout}, within 1 to 5 s. */
+    static Duration requestShare(Duration waitTimeout) {
+        Duration third = waitTimeout.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : third.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : third;
     }
 
     private static String describe(Exception e) {

@@ -155,7 +155,7 @@ public final class PhaseContext {
      */
     public Node awaitNewTermLeader(String who, List<Node> among, Elections.Before before, String why) {
         ClusterOps.Views views = Wait.until(who + " to agree on a leader elected in a new term", Wait.HTTP_POLL, timeout(),
-                () -> cluster().views(among, ClusterOps.pollTimeout(timeout())), v -> Elections.newTermLeader(target(), v, before) != null);
+                () -> cluster().views(among), v -> Elections.newTermLeader(target(), v, before) != null);
         Node leader = Elections.newTermLeader(target(), views, before);
         event("became-leader", leader, why);
         figure("new leader", leader.name());

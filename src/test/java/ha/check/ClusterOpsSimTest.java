@@ -1,5 +1,6 @@
 package ha.check;
 
+import ha.client.ArcadeClient;
 import ha.core.Node;
 import ha.core.Wait;
 import ha.support.kube.KubeSim;
@@ -13,15 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The leader wait against the simulator: a node that stops answering costs a poll, not the whole wait. */
+/** Waits against the simulator: a status request that is never answered costs a poll, not the whole wait. */
 class ClusterOpsSimTest {
-    @Test
-    void aPollTakesAThirdOfTheWaitWithinOneToFiveSeconds() {
-        assertEquals(Duration.ofSeconds(1), ClusterOps.pollTimeout(Duration.ofSeconds(2)));
-        assertEquals(Duration.ofSeconds(2), ClusterOps.pollTimeout(Duration.ofSeconds(6)));
-        assertEquals(Duration.ofSeconds(5), ClusterOps.pollTimeout(Duration.ofMinutes(5)));
-    }
-
     @Test
     void aRequestThatIsNeverAnsweredCostsOnePollNotTheWait() throws Exception {
         try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
@@ -41,6 +35,26 @@ class ClusterOpsSimTest {
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertNotNull(agreed);
             assertTrue(tookMs < 9_000, "the leader was agreed within the wait, after " + tookMs + " ms");
+        }
+    }
+
+    @Test
+    void aHealthRequestThatIsNeverAnsweredCostsOnePollNotTheWait() throws Exception {
+        try (KubeSim cluster = KubeSim.builder().start(); KubeTarget target = cluster.target()) {
+            cluster.awaitReadyLeader();
+            Node node1 = target.nodes().get(1);
+            ArcadeClient anonymous = target.client(node1).anonymous();
+            cluster.sim().faults().slow(1, Duration.ofSeconds(60));
+            long t0 = System.nanoTime();
+            CompletableFuture<Integer> health = CompletableFuture.supplyAsync(() -> Wait.until(node1 + " to answer GET /api/v1/health with 204",
+                    Wait.HTTP_POLL, Duration.ofSeconds(6), anonymous::health, status -> status == 204));
+            long before = cluster.sim().faults().heldRequests(1, "/api/v1/health");
+            Wait.until("node 1 to hold the wait's first GET /api/v1/health", Duration.ofMillis(20), Duration.ofSeconds(5),
+                    () -> cluster.sim().faults().heldRequests(1, "/api/v1/health"), held -> held > before);
+            cluster.sim().faults().slow(1, Duration.ZERO);
+            assertEquals(204, health.get(20, TimeUnit.SECONDS));
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(tookMs < 6_000, "the health wait passed within its 6 s, after " + tookMs + " ms");
         }
     }
 }

@@ -72,4 +72,40 @@ class WaitTest {
         assertTrue(e.getMessage().endsWith("; last seen: no observation (the check found nothing to show)"), e.getMessage());
         assertTrue(!e.getMessage().contains("null"), e.getMessage());
     }
+
+    @Test
+    void aStatusRequestInsideAWaitGetsAThirdOfItWithinOneToFiveSeconds() {
+        Duration usual = Duration.ofSeconds(15);
+        assertEquals(usual, Wait.requestTimeout(usual), "outside a wait a request keeps its usual timeout");
+        assertEquals(Duration.ofSeconds(1), observedShare(Duration.ofSeconds(2), usual));
+        assertEquals(Duration.ofSeconds(2), observedShare(Duration.ofSeconds(6), usual));
+        assertEquals(Duration.ofSeconds(5), observedShare(Duration.ofMinutes(5), usual));
+        assertEquals(Duration.ofMillis(300), observedShare(Duration.ofMinutes(5), Duration.ofMillis(300)), "a shorter usual timeout stays");
+        assertEquals(usual, Wait.requestTimeout(usual), "after the wait the usual timeout is back");
+    }
+
+    @Test
+    void aNestedWaitBoundsItsOwnRequestsAndGivesTheOuterShareBack() {
+        Duration usual = Duration.ofSeconds(15);
+        Duration[] seen = new Duration[2];
+        Wait.until("the outer condition", POLL, Duration.ofMinutes(1), () -> {
+            Wait.until("the inner condition", POLL, Duration.ofSeconds(3), () -> seen[0] = Wait.requestTimeout(usual), d -> true);
+            return seen[1] = Wait.requestTimeout(usual);
+        }, d -> true);
+        assertEquals(Duration.ofSeconds(1), seen[0]);
+        assertEquals(Duration.ofSeconds(5), seen[1]);
+    }
+
+    @Test
+    void theShareIsGivenBackWhenTheObservationThrows() {
+        Duration usual = Duration.ofSeconds(15);
+        assertThrows(Wait.WaitTimeoutException.class, () -> Wait.until("a source that always fails", POLL, Duration.ofMillis(50), () -> {
+            throw new IOException("refused");
+        }, v -> true));
+        assertEquals(usual, Wait.requestTimeout(usual));
+    }
+
+    private static Duration observedShare(Duration waitTimeout, Duration usual) {
+        return Wait.until("a request timeout to be read", POLL, waitTimeout, () -> Wait.requestTimeout(usual), d -> true);
+    }
 }
