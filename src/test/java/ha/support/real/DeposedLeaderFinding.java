@@ -1,10 +1,7 @@
 package ha.support.real;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,29 +37,14 @@ public final class DeposedLeaderFinding {
         if (lost.isEmpty()) {
             return null;
         }
-        ObjectMapper mapper = new ObjectMapper();
-        String isolated = null;
-        long cutAt = -1;
-        long healedAt = Long.MAX_VALUE;
-        List<JsonNode> ops = new ArrayList<>();
-        for (String line : Files.readAllLines(historyJsonl, StandardCharsets.UTF_8)) {
-            JsonNode n = line.isBlank() ? null : mapper.readTree(line);
-            if (n == null || !"partition".equals(n.path("phase").asText())) {
-                continue;
-            }
-            if ("op".equals(n.path("type").asText())) {
-                ops.add(n);
-            } else if ("partitioned".equals(n.path("kind").asText())) {
-                isolated = n.path("node").asText();
-                cutAt = n.path("atMillis").asLong();
-            } else if ("healed".equals(n.path("kind").asText())) {
-                healedAt = n.path("atMillis").asLong();
-            }
-        }
+        PhaseHistory history = PhaseHistory.read(historyJsonl, "partition");
+        PhaseHistory.Window cut = history.window("partitioned", "healed");
+        String isolated = cut.node();
+        long cutAt = cut.fromMillis();
+        long healedAt = cut.toMillis();
         List<String> seen = new ArrayList<>();
         for (String marker : lost) {
-            JsonNode ack = ops.stream().filter(o -> marker.equals(o.path("marker").asText()) && "ACKNOWLEDGED".equals(o.path("outcome").asText()))
-                    .findFirst().orElse(null);
+            JsonNode ack = history.op(marker, "ACKNOWLEDGED");
             if (ack == null || isolated == null || !isolated.equals(ack.path("node").asText())
                     || ack.path("sentMillis").asLong() < cutAt || ack.path("sentMillis").asLong() > healedAt) {
                 return null;
@@ -70,10 +52,7 @@ public final class DeposedLeaderFinding {
             seen.add(String.format(Locale.ROOT, "%s sent %.1f s into the cut, acknowledged %+.1f s from the heal", marker,
                     (ack.path("sentMillis").asLong() - cutAt) / 1000.0, (ack.path("answeredMillis").asLong() - healedAt) / 1000.0));
         }
-        String findings = Files.readString(projectRoot.resolve("docs/upstream-findings.md"));
-        if (!findings.contains(HEADING)) {
-            throw new AssertionError("partition lost rows acknowledged by the cut-off leader, and docs/upstream-findings.md does not say so: " + message);
-        }
+        PhaseHistory.requireWrittenUp(projectRoot, HEADING, "partition lost rows acknowledged by the cut-off leader (" + message + ")");
         return "the cut-off leader " + isolated + " acknowledged " + lost.size() + " row" + (lost.size() == 1 ? "" : "s")
                 + " that no node holds: " + seen;
     }

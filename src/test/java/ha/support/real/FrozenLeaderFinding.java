@@ -1,10 +1,7 @@
 package ha.support.real;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,31 +52,15 @@ public final class FrozenLeaderFinding {
         if (twice.isEmpty()) {
             return null;
         }
-        ObjectMapper mapper = new ObjectMapper();
-        String frozen = null;
-        long pausedAt = -1;
-        long resumedAt = Long.MAX_VALUE;
-        long electedAt = Long.MAX_VALUE;
-        List<JsonNode> ops = new ArrayList<>();
-        for (String line : Files.readAllLines(historyJsonl, StandardCharsets.UTF_8)) {
-            JsonNode n = line.isBlank() ? null : mapper.readTree(line);
-            if (n == null || !"pause".equals(n.path("phase").asText())) {
-                continue;
-            }
-            switch ("op".equals(n.path("type").asText()) ? "op" : n.path("kind").asText()) {
-                case "op" -> ops.add(n);
-                case "paused" -> {
-                    frozen = n.path("node").asText();
-                    pausedAt = n.path("atMillis").asLong();
-                }
-                case "resumed" -> resumedAt = n.path("atMillis").asLong();
-                case "became-leader" -> electedAt = Math.min(electedAt, n.path("atMillis").asLong());
-                default -> { }
-            }
-        }
+        PhaseHistory history = PhaseHistory.read(historyJsonl, "pause");
+        PhaseHistory.Window pause = history.window("paused", "resumed");
+        String frozen = pause.node();
+        long pausedAt = pause.fromMillis();
+        long resumedAt = pause.toMillis();
+        long electedAt = history.earliestMillis("became-leader", Long.MAX_VALUE);
         List<String> seen = new ArrayList<>();
         for (String marker : twice) {
-            JsonNode op = ops.stream().filter(o -> marker.equals(o.path("marker").asText())).findFirst().orElse(null);
+            JsonNode op = history.op(marker, null);
             if (op == null || !"INDETERMINATE".equals(op.path("outcome").asText())
                     || op.path("sentMillis").asLong() < pausedAt || op.path("sentMillis").asLong() > resumedAt) {
                 return null;
@@ -88,8 +69,7 @@ public final class FrozenLeaderFinding {
                     op.path("node").asText(), (op.path("sentMillis").asLong() - pausedAt) / 1000.0));
         }
         for (String marker : lost) {
-            JsonNode ack = ops.stream().filter(o -> marker.equals(o.path("marker").asText()) && "ACKNOWLEDGED".equals(o.path("outcome").asText()))
-                    .findFirst().orElse(null);
+            JsonNode ack = history.op(marker, "ACKNOWLEDGED");
             if (ack == null || frozen == null || frozen.equals(ack.path("node").asText()) || ack.path("answeredMillis").asLong() < electedAt) {
                 return null;
             }
@@ -105,11 +85,8 @@ public final class FrozenLeaderFinding {
                 }
             }
         }
-        String findings = Files.readString(projectRoot.resolve("docs/upstream-findings.md"));
-        if (!findings.contains(HEADING)) {
-            throw new AssertionError("pause held a row twice that was written while the leader was frozen, and "
-                    + "docs/upstream-findings.md does not say so: " + message);
-        }
+        PhaseHistory.requireWrittenUp(projectRoot, HEADING, "pause held a row twice that was written while the leader was frozen ("
+                + message + ")");
         return "with " + frozen + " frozen: " + seen;
     }
 }
