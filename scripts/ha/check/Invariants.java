@@ -19,26 +19,18 @@ import java.util.Set;
  * What must hold once a disruption is over: one agreed leader, Raft running, every expected peer in the leader's
  * configuration and HEALTHY, no cluster alert, and the databases byte-identical by the leader's verify. Between the
  * steps of a disruption, a lighter check: every node answers and the leader's configuration still holds every node.
+ *
+ * @param target   the cluster's target
+ * @param cluster  its leader and status verbs
+ * @param database the test database, whose replicas the leader's verify compares
+ * @param timeout  how long each wait of a check may take
  */
-public final class Invariants {
+public record Invariants(Target target, ClusterOps cluster, String database, Duration timeout) {
     /**
      * Alerts that describe the schema rather than the cluster's health: the suite's one-bucket test type always
      * raises {@code single-bucket-types} (seen on 26.8.1), which says nothing about replication.
      */
     static final Set<String> SCHEMA_ALERTS = Set.of("single-bucket-types");
-
-    private final Target target;
-    private final ClusterOps cluster;
-    private final String database;
-    private final Duration timeout;
-
-    /** The invariants of {@code target}'s cluster, whose test database is {@code database}; every wait up to {@code timeout}. */
-    public Invariants(Target target, ClusterOps cluster, String database, Duration timeout) {
-        this.target = target;
-        this.cluster = cluster;
-        this.database = database;
-        this.timeout = timeout;
-    }
 
     /** One look at every node for the invariants; {@link #problems()} is empty when all hold. */
     record Look(ClusterOps.Views views, Node leader, List<String> problems) {

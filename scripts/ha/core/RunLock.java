@@ -16,22 +16,14 @@ import java.nio.file.StandardOpenOption;
  * holds "run &lt;id&gt; pid &lt;pid&gt;" while the run lasts and is emptied when it ends. A second run on the folder is
  * refused with one line naming the first; the OS drops the lock of a killed run, whose line stays behind and tells the
  * next run which run left the folder ({@link #earlier()}).
+ *
+ * @param dir     the claimed folder
+ * @param lock    held on the lock file's channel, which {@link #close()} empties and closes
+ * @param heldBefore the line the lock file held when this run took it (null when it was empty)
  */
-public final class RunLock implements AutoCloseable {
+public record RunLock(Path dir, FileLock lock, String heldBefore) implements AutoCloseable {
     /** The lock file in a claimed folder. */
     public static final String FILE = ".arcadedb-ha.lock";
-
-    private final Path dir;
-    private final FileChannel channel;
-    private final FileLock lock;
-    private final String earlier;
-
-    private RunLock(Path dir, FileChannel channel, FileLock lock, String earlier) {
-        this.dir = dir;
-        this.channel = channel;
-        this.lock = lock;
-        this.earlier = earlier;
-    }
 
     /**
      * Creates the folder if needed and claims it for run {@code runId}; a folder that is a file, or that another run
@@ -62,7 +54,7 @@ public final class RunLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("run " + runId + " pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new RunLock(dir, channel, lock, holder.isBlank() ? null : holder.strip());
+            return new RunLock(dir, lock, holder.isBlank() ? null : holder.strip());
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UsageException(option + " " + dir + ": cannot lock " + FILE + " in it (" + reason(e) + ")");
@@ -80,26 +72,23 @@ public final class RunLock implements AutoCloseable {
 
     /** The run id in the line an earlier run left (it did not end normally), or null. */
     public String earlierRunId() {
-        String[] parts = earlier == null ? new String[0] : earlier.split("\\s+");
+        String[] parts = heldBefore == null ? new String[0] : heldBefore.split("\\s+");
         return parts.length >= 2 && parts[0].equals("run") ? parts[1] : null;
     }
 
     /** "killed-run, pid 42": the earlier run that left its line (it was killed), or null when the folder was free. */
     public String earlier() {
-        if (earlier == null) {
+        if (heldBefore == null) {
             return null;
         }
-        String[] parts = earlier.split("\\s+");
-        return parts.length == 4 ? parts[1] + ", pid " + parts[3] : earlier;
-    }
-
-    public Path dir() {
-        return dir;
+        String[] parts = heldBefore.split("\\s+");
+        return parts.length == 4 ? parts[1] + ", pid " + parts[3] : heldBefore;
     }
 
     /** Empties the lock file and releases the lock (safe to call twice). */
     @Override
     public synchronized void close() {
+        FileChannel channel = lock.channel();
         if (!channel.isOpen()) {
             return;
         }

@@ -8,18 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The helm command line, as the suite uses it: render, install or upgrade, and read a release back. */
-public final class Helm {
+/**
+ * The helm command line, as the suite uses it: render, install or upgrade, and read a release back.
+ *
+ * @param executable  the helm binary
+ * @param kubeContext the kubeconfig context every command names (null: the current one)
+ * @param namespace   the namespace every command names
+ */
+public record Helm(String executable, String kubeContext, String namespace) {
     private static final Duration QUICK = Duration.ofSeconds(60);
-    private final String executable;
-    private final String kubeContext;
-    private final String namespace;
-
-    public Helm(String executable, String kubeContext, String namespace) {
-        this.executable = executable;
-        this.kubeContext = kubeContext;
-        this.namespace = namespace;
-    }
 
     /** helm from PATH (or the executable named by HA_HELM / -Dha.helm), for a context (null: the current one) and namespace. */
     public static Helm onPath(String kubeContext, String namespace) {

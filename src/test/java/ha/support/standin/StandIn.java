@@ -3,6 +3,7 @@ package ha.support.standin;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ha.core.Sizes;
 import ha.support.standin.server.StandInServer;
 import ha.target.local.LocalJava;
 import ha.target.local.LocalOptions;
@@ -12,13 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
  * An "installation" of the stand-in server laid out like an unpacked ArcadeDB distribution: lib/ holds
- * standin.jar (the classes of {@code ha.support.standin.server}) and the Jackson jars it uses. LocalTarget starts
+ * standin.jar (the classes of {@code ha.support.standin.server}, and the suite's {@link Sizes}, the one parser of
+ * ArcadeDB's size settings) and the Jackson jars it uses. LocalTarget starts
  * it exactly as it starts ArcadeDB, with {@code --server-main-class} naming the stand-in.
  */
 public final class StandIn {
@@ -45,10 +49,16 @@ public final class StandIn {
         Path classes = location(StandInServer.class);
         Path packageDir = classes.resolve("ha").resolve("support").resolve("standin").resolve("server");
         Path jar = lib.resolve("standin.jar.partial");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.list(packageDir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".class")).sorted().toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, out);
+        Map<String, Path> entries = new TreeMap<>();
+        try (Stream<Path> files = Files.list(packageDir)) {
+            files.filter(p -> p.toString().endsWith(".class")).forEach(f -> entries.put(entryName(classes, f), f));
+        }
+        Path sizes = location(Sizes.class).resolve(Sizes.class.getName().replace('.', '/') + ".class");
+        entries.put(entryName(location(Sizes.class), sizes), sizes);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, Path> e : entries.entrySet()) {
+                out.putNextEntry(new JarEntry(e.getKey()));
+                Files.copy(e.getValue(), out);
                 out.closeEntry();
             }
         }
@@ -58,6 +68,10 @@ public final class StandIn {
             Files.copy(source, lib.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         return dir;
+    }
+
+    private static String entryName(Path root, Path classFile) {
+        return root.relativize(classFile).toString().replace('\\', '/');
     }
 
     private static Path location(Class<?> c) throws URISyntaxException {

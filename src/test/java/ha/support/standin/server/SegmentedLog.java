@@ -1,6 +1,7 @@
 package ha.support.standin.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ha.core.Sizes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -321,19 +322,9 @@ final class SegmentedLog {
 
     /** "1MB", "512KB", "64 mb", "1048576" in bytes (units of 1024, as Ratis reads sizes). */
     static long parseSize(String text) {
-        String v = text.trim().toUpperCase(java.util.Locale.ROOT).replace(" ", "");
-        long unit = 1;
-        String[][] units = {{"GB", "1073741824"}, {"MB", "1048576"}, {"KB", "1024"}, {"B", "1"}};
-        for (String[] u : units) {
-            if (v.endsWith(u[0])) {
-                unit = Long.parseLong(u[1]);
-                v = v.substring(0, v.length() - u[0].length());
-                break;
-            }
-        }
         try {
-            return Long.parseLong(v) * unit;
-        } catch (NumberFormatException e) {
+            return Sizes.parse(text);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("setting arcadedb.ha.logSegmentSize=" + text + " is not a size like 64MB", e);
         }
     }
