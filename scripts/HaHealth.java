@@ -8,29 +8,26 @@ package ha.scripts;
 
 import ha.client.ArcadeClient;
 import ha.core.Node;
-import ha.core.Wait;
 import ha.run.Cli;
 import ha.run.Phase;
 import ha.run.PhaseContext;
 import ha.run.PhaseScript;
 import picocli.CommandLine.Command;
 
-@Command(name = "ha-health", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaHealth.PURPOSE, "",
+@Command(name = "ha-health", description = {HaHealth.PURPOSE, "",
             "Checks liveness: GET /api/v1/health, sent without credentials, answers 204 on every node."})
 public class HaHealth extends PhaseScript {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaHealth(), args));
+    }
+
     static final String PURPOSE = "GET /api/v1/health without credentials answers 204 on every node";
 
     @Override
     public void run(PhaseContext ctx) {
         for (Node node : ctx.target().nodes()) {
             ArcadeClient anonymous = ctx.target().client(node).anonymous();
-            Wait.until(node + " to answer GET /api/v1/health with 204", Wait.HTTP_POLL, ctx.timeout(),
-                    anonymous::health, status -> status == 204);
+            ctx.until(node + " to answer GET /api/v1/health with 204", anonymous::health, status -> status == 204);
         }
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaHealth(), args));
     }
 }

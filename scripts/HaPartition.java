@@ -20,8 +20,7 @@ import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "ha-partition", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaPartition.PURPOSE, "",
+@Command(name = "ha-partition", description = {HaPartition.PURPOSE, "",
             "A background writer inserts numbered rows (--write-via says where); the leader (--minority follower: one "
                 + "follower) is cut off from all the other nodes, both directions, open connections included, for at least "
                 + "--cut-for (past the election timeout): locally by nftables rules on loopback addresses of each (from, to) "
@@ -31,7 +30,11 @@ import picocli.CommandLine.Option;
                 + "like any other write. After the heal every node names one leader and holds the same rows, the checker finds "
                 + "nothing lost, unexpected or duplicated, and the leader's verify finds every node consistent. Figures: time to "
                 + "the new leader, time to converge after the heal, writes per side."})
-public class HaPartition extends DisruptivePhase {
+public class HaPartition extends DisruptivePhase<Partition> {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaPartition(), args));
+    }
+
     static final String PURPOSE = "cut the leader off from the majority, both ways, under a steady write load; the majority elects a "
             + "leader and acknowledges writes, and after the heal every node converges with no acknowledged write lost";
     static final int MAJORITY_WRITES = 5; // sent straight to the majority's leader while the cut holds
@@ -43,10 +46,8 @@ public class HaPartition extends DisruptivePhase {
             description = "The shortest time the cut holds (default: 15s, past the 5-10 s election timeout).")
     Duration cutFor = Partition.MINIMUM_CUT;
 
-    private Partition partition;
-
     public HaPartition() {
-        super(Partition.NODES_NEEDED);
+        super(Partition.NODES_NEEDED, "partition", "after the partition healed");
     }
 
     /** The same phase cutting off {@code who} (leader or follower) for at least {@code cut} (tests). */
@@ -68,49 +69,33 @@ public class HaPartition extends DisruptivePhase {
     }
 
     @Override
-    protected Fault fault(PhaseContext ctx) {
-        partition = Partition.isolating(Partition.minorityNamed(minority), cutFor);
-        return partition;
-    }
-
-    @Override
-    protected String writer() {
-        return "partition";
-    }
-
-    @Override
-    protected String after() {
-        return "after the partition healed";
+    protected Partition newFault(PhaseContext ctx) {
+        return Partition.isolating(Partition.minorityNamed(minority), cutFor);
     }
 
     /** The majority has a leader (a new term's when the leader was cut off) that acknowledges writes. */
     @Override
-    protected void whileApplied(PhaseContext ctx, FaultContext fault) {
+    protected void whileApplied(PhaseContext ctx, FaultContext fc) {
         Node leader;
-        if (partition.minority() == Fault.Pick.LEADER) {
-            leader = ctx.awaitNewTermLeader("the majority " + partition.majority(), partition.majority(), fault.before(),
+        if (fault().pick() == Fault.Pick.LEADER) {
+            leader = ctx.awaitNewTermLeader("the majority " + fault().majority(), fault().majority(), fc.before(),
                     "elected by the majority during the cut");
-            ctx.figure("time to new leader", Log.seconds(partition.sinceApplied()));
+            ctx.figure("time to new leader", Log.seconds(fault().sinceApplied()));
         } else {
-            leader = ctx.cluster().awaitLeader("the majority " + partition.majority() + " to name one leader during the cut",
-                    ctx.timeout(), partition.majority());
-            ctx.figure("majority leader", leader.name() + (leader.equals(fault.leader()) ? " (unchanged)" : " (new)"));
+            leader = ctx.awaitLeader("during the cut, the majority " + fault().majority(), fault().majority());
+            ctx.figure("majority leader", leader.name() + (leader.equals(fc.leader()) ? " (unchanged)" : " (new)"));
         }
         IntStream.rangeClosed(1, MAJORITY_WRITES)
                 .forEach(i -> ctx.insertAcknowledged(leader, String.format("%s-partition-majority-%02d", ctx.runId(), i)));
         Log.step("the majority's leader %s acknowledged %d of %d writes sent to it during the cut", leader.name(), MAJORITY_WRITES, MAJORITY_WRITES);
-        ctx.figure("cut-off node's own view", ctx.cluster().views(List.of(partition.isolated())).of(partition.isolated()).belief());
+        ctx.figure("cut-off node's own view", ctx.cluster().views(List.of(fault().isolated())).of(fault().isolated()).belief());
     }
 
     /** Every node holds the same rows of this run again: the time from the heal to that is a figure; so are writes per side. */
     @Override
-    protected void afterHeal(PhaseContext ctx, FaultContext fault) {
+    protected void afterHeal(PhaseContext ctx, FaultContext fc) {
         ctx.figure("converged after heal", ctx.awaitSameRowCounts("every node to hold the same number of rows of this run after the heal")
-                ? Log.seconds(partition.sinceHeal()) : "not within " + Log.seconds(ctx.timeout()) + " (the checker below says which rows differ)");
-        partition.writesDuringTheCut(ctx.history(), ctx.phase(), ctx::figure);
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaPartition(), args));
+                ? Log.seconds(fault().sinceHeal()) : "not within " + Log.seconds(ctx.timeout()) + " (the checker below says which rows differ)");
+        fault().writesDuringTheCut(ctx.history(), ctx.phase(), ctx::figure);
     }
 }

@@ -6,10 +6,10 @@
 //DESCRIPTION Phase read: every row the leader holds is readable on the leader and on every follower.
 package ha.scripts;
 
+import ha.check.Rows;
 import ha.core.Log;
 import ha.core.Node;
 import ha.core.PhaseFailure;
-import ha.core.Wait;
 import ha.run.Cli;
 import ha.run.Phase;
 import ha.run.PhaseContext;
@@ -17,12 +17,15 @@ import ha.run.PhaseScript;
 import java.util.Set;
 import picocli.CommandLine.Command;
 
-@Command(name = "ha-read", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaRead.PURPOSE, "",
+@Command(name = "ha-read", description = {HaRead.PURPOSE, "",
             "Reads back on every node, not just the leader: every HaRow the leader holds (including the row "
                 + "the write phase inserted, when run by the driver; run alone, it inserts a row of its own first) becomes "
                 + "readable on each follower within --timeout."})
 public class HaRead extends PhaseScript {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaRead(), args));
+    }
+
     static final String PURPOSE = "every row the leader holds is readable on the leader and on every follower";
 
     @Override
@@ -32,17 +35,17 @@ public class HaRead extends PhaseScript {
         if (written == null) {
             written = writeOwnRow(ctx, leader);
         }
-        Set<String> onLeader = Wait.until("the leader " + leader + " to return the rows of " + ha.check.Rows.TYPE,
-                Wait.HTTP_POLL, ctx.timeout(), () -> ctx.rows().markers(leader), rows -> true);
+        Set<String> onLeader = ctx.until("the leader " + leader + " to return the rows of " + Rows.TYPE,
+                () -> ctx.rows().markers(leader), rows -> true);
         if (onLeader.isEmpty()) {
-            throw new PhaseFailure("expected rows of " + ha.check.Rows.TYPE + " in database '" + ctx.rows().database()
+            throw new PhaseFailure("expected rows of " + Rows.TYPE + " in database '" + ctx.rows().database()
                     + "' on the leader " + leader + ", saw none");
         }
         if (!onLeader.contains(written)) {
             throw new PhaseFailure("expected the leader " + leader + " to return the row " + written
                     + " inserted by this run, saw " + onLeader.size() + " rows without it");
         }
-        ctx.rows().awaitOnEveryNode(onLeader, ctx.timeout());
+        ctx.awaitOnEveryNode(onLeader);
         ctx.figure("rows checked per node", onLeader.size());
     }
 
@@ -53,9 +56,5 @@ public class HaRead extends PhaseScript {
         ctx.ensureSchema(leader);
         ctx.insertAcknowledged(leader, marker);
         return marker;
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaRead(), args));
     }
 }

@@ -15,30 +15,28 @@ import ha.run.PhaseContext;
 import ha.run.PhaseScript;
 import picocli.CommandLine.Command;
 
-@Command(name = "ha-replica-health", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaReplicaHealth.PURPOSE, "",
+@Command(name = "ha-replica-health", description = {HaReplicaHealth.PURPOSE, "",
             "Checks per-peer replica health on the leader: every follower's replicaStatus reaches HEALTHY within "
                 + "--timeout (UNKNOWN right after a leader change and CATCHING_UP are transient; STALLED or FALLING_BEHIND at "
                 + "the deadline fail, naming the peer and its lag). Skipped only on servers older than 26.7.1, which lack the field."})
 public class HaReplicaHealth extends PhaseScript {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaReplicaHealth(), args));
+    }
+
     static final String PURPOSE = "the leader reports every follower's replicaStatus HEALTHY";
 
-    @Override
-    public int minimumNodes() {
-        return LEADER_AND_FOLLOWER;
+    public HaReplicaHealth() {
+        super(LEADER_AND_FOLLOWER);
     }
 
     @Override
     public void run(PhaseContext ctx) {
-        ServerVersion version = ctx.cluster().version(ctx.timeout());
+        ServerVersion version = ctx.version();
         if (!version.reportsReplicaStatus()) {
             throw new PhaseSkipped("server " + version + " predates replicaStatus (added in 26.7.1)");
         }
         Node leader = ctx.awaitLeader();
-        ctx.cluster().awaitFollowersHealthy(leader, ctx.timeout());
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaReplicaHealth(), args));
+        ctx.awaitFollowersHealthy(leader);
     }
 }

@@ -9,15 +9,13 @@ package ha.scripts;
 import ha.core.Log;
 import ha.core.Node;
 import ha.core.PhaseSkipped;
-import ha.nemesis.Fault;
 import ha.nemesis.RestartEachInTurn;
 import ha.run.Cli;
 import ha.run.DisruptivePhase;
 import ha.run.PhaseContext;
 import picocli.CommandLine.Command;
 
-@Command(name = "ha-rolling-restart", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaRollingRestart.PURPOSE, "",
+@Command(name = "ha-rolling-restart", description = {HaRollingRestart.PURPOSE, "",
             "A rolling restart with persistent state, as `kubectl rollout restart statefulset` does it: one node at a time, "
                 + "highest ordinal first, each stopped gracefully (SIGTERM and the pod's grace period; locally SIGTERM and up "
                 + "to 60 s) and back ready before the next, while a background writer keeps inserting (by default through the "
@@ -25,12 +23,16 @@ import picocli.CommandLine.Command;
                 + "name one leader, and the leader's configuration still holds all N peers (a peer that left is named). At the "
                 + "end the cluster invariants hold and the checker finds every acknowledged row on every node. Skipped when "
                 + "nodes do not keep their state across a restart (install with --set persistence.enabled=true)."})
-public class HaRollingRestart extends DisruptivePhase {
+public class HaRollingRestart extends DisruptivePhase<RestartEachInTurn> {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaRollingRestart(), args));
+    }
+
     static final String PURPOSE = "restart every node gracefully, one at a time, under write load; every peer stays a member "
             + "and no acknowledged row is lost";
 
     public HaRollingRestart() {
-        super(RestartEachInTurn.NODES_NEEDED);
+        super(RestartEachInTurn.NODES_NEEDED, "rolling", "after the rolling restart");
     }
 
     @Override
@@ -42,24 +44,10 @@ public class HaRollingRestart extends DisruptivePhase {
 
     /** After each node is back: every node answers and the leader's configuration still holds them all. */
     @Override
-    protected Fault fault(PhaseContext ctx) {
+    protected RestartEachInTurn newFault(PhaseContext ctx) {
         return new RestartEachInTurn((node, took) -> {
             Node leader = ctx.invariants().awaitMembership("after restarting " + node.name());
             ctx.figure("step " + node.name(), Log.seconds(took) + ", leader " + leader.name());
         });
-    }
-
-    @Override
-    protected String writer() {
-        return "rolling";
-    }
-
-    @Override
-    protected String after() {
-        return "after the rolling restart";
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaRollingRestart(), args));
     }
 }

@@ -14,23 +14,22 @@ import ha.run.PhaseContext;
 import ha.run.PhaseScript;
 import picocli.CommandLine.Command;
 
-@Command(name = "ha-rollout", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaRollout.PURPOSE, "",
+@Command(name = "ha-rollout", description = {HaRollout.PURPOSE, "",
             "Waits until the release's StatefulSet is rolled out: observed generation current, every replica "
                 + "updated and ready, current revision equal to the update revision (not fabric8's count-only readiness)."})
 public class HaRollout extends PhaseScript {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaRollout(), args));
+    }
+
     static final String PURPOSE = "the ArcadeDB StatefulSet is rolled out as `kubectl rollout status` means it";
 
     @Override
     public void run(PhaseContext ctx) {
         try {
-            ctx.target().awaitRollout(ctx.timeout());
+            ctx.awaitRollout();
         } catch (Wait.WaitTimeoutException e) {
             throw ServerLogs.explain(ctx.target(), e);   // a pod whose HA plugin failed never gets ready: say why
         }
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaRollout(), args));
     }
 }

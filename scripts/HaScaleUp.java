@@ -8,7 +8,6 @@ package ha.scripts;
 
 import ha.core.Log;
 import ha.core.Node;
-import ha.nemesis.Fault;
 import ha.nemesis.FaultContext;
 import ha.nemesis.ScaleOut;
 import ha.run.Cli;
@@ -19,14 +18,17 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "ha-scale-up", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaScaleUp.PURPOSE, "",
+@Command(name = "ha-scale-up", description = {HaScaleUp.PURPOSE, "",
             "Scales the cluster up (helm upgrade --reuse-values --set replicaCount=N on Kubernetes): the new peers join (on "
                 + "their own on 26.8.1+ in Kubernetes, through POST /api/v1/cluster/peer on older servers and for local "
                 + "processes), every node names the same leader, every follower is HEALTHY and the rows written before the "
                 + "upgrade are readable on the new nodes. Afterwards the extra peers are removed and the cluster scaled back, "
                 + "unless --keep-scaled. Skipped on fewer than 3 nodes."})
-public class HaScaleUp extends DisruptivePhase {
+public class HaScaleUp extends DisruptivePhase<ScaleOut> {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaScaleUp(), args));
+    }
+
     static final String PURPOSE = "grow the cluster (--scale-to, default 5 nodes); the new peers join and hold the existing rows";
 
     @Option(names = "--scale-to", paramLabel = "N", description = "Nodes to grow the cluster to (default: ${DEFAULT-VALUE}).")
@@ -45,11 +47,10 @@ public class HaScaleUp extends DisruptivePhase {
         keep = Cli.deprecated("--keep", "--keep-scaled", keepScaled);
     }
 
-    private ScaleOut scale;
     private Set<String> rowsBefore;
 
     public HaScaleUp() {
-        super(ScaleOut.NODES_NEEDED);
+        super(ScaleOut.NODES_NEEDED, null, null);
     }
 
     /** The same phase growing to {@code replicas}, staying there when {@code keepScaled} (the driver, tests). */
@@ -83,9 +84,8 @@ public class HaScaleUp extends DisruptivePhase {
     }
 
     @Override
-    protected Fault fault(PhaseContext ctx) {
-        scale = new ScaleOut(to, keep);
-        return scale;
+    protected ScaleOut newFault(PhaseContext ctx) {
+        return new ScaleOut(to, keep);
     }
 
     @Override
@@ -95,25 +95,21 @@ public class HaScaleUp extends DisruptivePhase {
 
     /** All nodes name one leader, the followers are HEALTHY, the old rows are on the new nodes; the writes and invariants hold. */
     @Override
-    protected void whileApplied(PhaseContext ctx, FaultContext fault) {
-        Node leader = ctx.awaitLeader("all " + to + " nodes to name the same leader");
-        if (ctx.cluster().version(ctx.timeout()).reportsReplicaStatus()) {
-            ctx.cluster().awaitFollowersHealthy(leader, ctx.timeout());
+    protected void whileApplied(PhaseContext ctx, FaultContext fc) {
+        Node leader = ctx.awaitLeader("all " + to + " nodes");
+        if (ctx.version().reportsReplicaStatus()) {
+            ctx.awaitFollowersHealthy(leader);
         }
-        ctx.rows().awaitOnEveryNode(rowsBefore, ctx.timeout());
-        ctx.figure("join time", Log.seconds(scale.sinceApplied()));
+        ctx.awaitOnEveryNode(rowsBefore);
+        ctx.figure("join time", Log.seconds(fault().sinceApplied()));
         failIfAny(judgeWrites(ctx));
         ctx.invariants().await("after scaling up to " + to + " nodes");
     }
 
     @Override
-    protected void afterHeal(PhaseContext ctx, FaultContext fault) {
+    protected void afterHeal(PhaseContext ctx, FaultContext fc) {
         if (!keep) {
-            ctx.awaitLeader("the " + scale.before().size() + " remaining nodes to name the same leader");
+            ctx.awaitLeader("the " + fault().before().size() + " remaining nodes");
         }
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaScaleUp(), args));
     }
 }

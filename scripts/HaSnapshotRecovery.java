@@ -19,8 +19,7 @@ import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
 
-@Command(name = "ha-snapshot-recovery", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaSnapshotRecovery.PURPOSE, "",
+@Command(name = "ha-snapshot-recovery", description = {HaSnapshotRecovery.PURPOSE, "",
             "Ratis purges only whole closed log segments, so with a small log segment (arcadedb.ha.logSegmentSize), a low "
                 + "snapshot threshold and purge gap (chart values ha.logSegmentSize, ha.snapshotThreshold, ha.logPurgeGap) "
                 + "the phase writes rows with a payload until several segments have rolled past the threshold and the start "
@@ -29,16 +28,19 @@ import picocli.CommandLine.Command;
                 + "with \"could not force a snapshot install\" otherwise), that the leader reports it HEALTHY, that it holds "
                 + "exactly the leader's rows, that rows written after its return reach it, and then the cluster invariants "
                 + "and the checker's verdict. Skipped when the install does not set the three values."})
-public class HaSnapshotRecovery extends DisruptivePhase {
+public class HaSnapshotRecovery extends DisruptivePhase<Crash> {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaSnapshotRecovery(), args));
+    }
+
     static final String PURPOSE = "a follower whose state is destroyed comes back by a snapshot install, holds the leader's rows "
             + "and keeps receiving new ones";
     private static final int ROWS_AFTER_RETURN = 5;
 
     private SnapshotSettings settings;
-    private Crash wipe;
 
     public HaSnapshotRecovery() {
-        super(Crash.NODES_NEEDED);
+        super(Crash.NODES_NEEDED, null, "after the snapshot-install recovery");
     }
 
     @Override
@@ -51,42 +53,27 @@ public class HaSnapshotRecovery extends DisruptivePhase {
     protected void prepare(PhaseContext ctx, Node leader) {
         int rows = settings.rowsToPurge();
         Log.step("writing %d rows of %d characters through %s: %s", rows, SnapshotSettings.PAYLOAD_CHARS, leader, settings.describe(rows));
-        ctx.rows().insertAllAcknowledged(leader, ctx.markers("snap", rows), name(), SnapshotSettings.PAYLOAD_CHARS, ctx.timeout());
+        ctx.insertAllAcknowledged(leader, ctx.markers("snap", rows), SnapshotSettings.PAYLOAD_CHARS);
     }
 
     @Override
-    protected Fault fault(PhaseContext ctx) {
-        wipe = Crash.wiping(Fault.Pick.LAST_FOLLOWER);
-        return wipe;
-    }
-
-    @Override
-    protected String writer() {
-        return null;
-    }
-
-    @Override
-    protected String after() {
-        return "after the snapshot-install recovery";
+    protected Crash newFault(PhaseContext ctx) {
+        return Crash.wiping(Fault.Pick.LAST_FOLLOWER);
     }
 
     /** The wiped follower is HEALTHY, holds exactly the leader's rows by a snapshot install, and receives new rows. */
     @Override
-    protected void afterHeal(PhaseContext ctx, FaultContext fault) {
-        Node follower = wipe.node();
-        ctx.figure("replacement ready after", Log.seconds(wipe.sinceApplied()));
+    protected void afterHeal(PhaseContext ctx, FaultContext fc) {
+        Node follower = fault().node();
+        ctx.figure("replacement ready after", Log.seconds(fault().sinceApplied()));
         Node leader = ctx.awaitLeader();
-        if (ctx.cluster().version(ctx.timeout()).reportsReplicaStatus()) {
-            ctx.cluster().awaitFollowerHealthy(leader, follower, ctx.timeout());
+        if (ctx.version().reportsReplicaStatus()) {
+            ctx.awaitFollowerHealthy(leader, follower);
         }
-        ctx.rows().awaitSameRowsAs(leader, follower, ctx.timeout());
+        ctx.awaitSameRowsAs(leader, follower);
         ctx.figure("snapshot install", SnapshotSettings.assertInstalled(ctx.target().logs(follower, false), follower));
         List<String> after = ctx.markers("after-return", ROWS_AFTER_RETURN);
-        ctx.rows().insertAllAcknowledged(leader, after, name(), ctx.timeout());
-        ctx.rows().awaitOn(follower, Set.copyOf(after), "the " + ROWS_AFTER_RETURN + " rows written after it came back", ctx.timeout());
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaSnapshotRecovery(), args));
+        ctx.insertAllAcknowledged(leader, after);
+        ctx.awaitOn(follower, Set.copyOf(after), "the " + ROWS_AFTER_RETURN + " rows written after it came back");
     }
 }

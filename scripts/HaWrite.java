@@ -18,13 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "ha-write", mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION,
-        description = {HaWrite.PURPOSE, "",
+@Command(name = "ha-write", description = {HaWrite.PURPOSE, "",
             "Writes through the leader: creates the test database and the HaRow type if absent, then inserts "
                 + "one row whose marker is unique to this run. Right after the write every follower must return the row to "
                 + "a linearizable read and to a read with the write's bookmark (X-ArcadeDB-Read-After), without waiting; "
                 + "how many followers a default (eventual) read found behind is reported, not judged."})
 public class HaWrite extends PhaseScript {
+    public static void main(String... args) {
+        System.exit(Cli.execute(new HaWrite(), args));
+    }
+
     static final String PURPOSE = "through the leader, create the test database and type if absent and insert a marked row; each follower returns it at once to a linearizable read and to a read with the write's bookmark";
 
     @Override
@@ -59,11 +62,11 @@ public class HaWrite extends PhaseScript {
         }
         ctx.figure("followers behind an eventual read", eventualBehind.isEmpty() ? "none" : String.join(", ", eventualBehind));
         for (Node node : followers) {
-            if (!ctx.rows().holdsAtFirstAnswer(node, marker, "linearizable", null, ctx.timeout())) {
+            if (!ctx.holdsAtFirstAnswer(node, marker, "linearizable", null)) {
                 throw new PhaseFailure("expected a linearizable read on " + node + " right after the write to return " + marker
                         + ", saw no such row");
             }
-            if (bookmark != null && !ctx.rows().holdsAtFirstAnswer(node, marker, "read_your_writes", bookmark, ctx.timeout())) {
+            if (bookmark != null && !ctx.holdsAtFirstAnswer(node, marker, "read_your_writes", bookmark)) {
                 throw new PhaseFailure("expected a read on " + node + " with the write's bookmark (X-ArcadeDB-Read-After: " + bookmark
                         + ") to return " + marker + ", saw no such row");
             }
@@ -71,9 +74,5 @@ public class HaWrite extends PhaseScript {
         if (bookmark == null) {
             Log.step("the write's answer carried no %s header: the bookmark read was not tried", ArcadeClient.COMMIT_INDEX);
         }
-    }
-
-    public static void main(String... args) {
-        System.exit(Cli.execute(new HaWrite(), args));
     }
 }

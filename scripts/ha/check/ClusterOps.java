@@ -165,8 +165,13 @@ public final class ClusterOps {
         return awaitLeader(description, timeout, null);
     }
 
+    /** How a leader wait is named: "{@code who} to name the same leader". */
+    public static String oneLeader(String who) {
+        return who + " to name the same leader";
+    }
+
     /** What {@link #awaitLeader(Duration)} waits for, as a failure names it. */
-    public static final String ONE_LEADER = "every node to name the same leader";
+    public static final String ONE_LEADER = oneLeader("every node");
 
     /** {@link #awaitLeader(String, Duration)} for {@link #ONE_LEADER}. */
     public Node awaitLeader(Duration timeout) {

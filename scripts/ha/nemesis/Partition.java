@@ -9,6 +9,7 @@ import ha.core.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A network partition: one node (the leader, or with {@link Pick#LAST_FOLLOWER} a follower) cut off from all the
@@ -17,23 +18,20 @@ import java.util.List;
  * Held at least {@link #MINIMUM_CUT} (past the 5-10 s election timeout) and as long as the phase checks what must happen
  * meanwhile; healed by lifting the cut, which returns once every node names one leader again.
  */
-public final class Partition extends TimedFault {
+public final class Partition extends OneNodeFault {
     /** A cut of one node keeps a Raft majority only with 3 or more nodes. */
-    public static final int NODES_NEEDED = 3;
+    public static final int NODES_NEEDED = OneNodeFault.NODES_NEEDED;
     /** The shortest cut: longer than ArcadeDB's election timeout (5-10 s) with room to spare. */
     public static final Duration MINIMUM_CUT = Duration.ofSeconds(15);
 
-    private final Pick minority;
     private final Duration hold;
-    private Node isolated;
     private List<Node> majority = List.of();
     private long cutMillis = -1;
     private long healNanos;
     private long healMillis = -1;
 
     private Partition(Pick minority, Duration hold) {
-        super(NODES_NEEDED);
-        this.minority = minority;
+        super(minority);
         this.hold = hold;
     }
 
@@ -44,7 +42,7 @@ public final class Partition extends TimedFault {
 
     @Override
     public String name() {
-        return "cut " + minority + " off from the majority (both directions) for at least " + Log.seconds(hold);
+        return "cut " + pick() + " off from the majority (both directions) for at least " + Log.seconds(hold);
     }
 
     @Override
@@ -53,7 +51,7 @@ public final class Partition extends TimedFault {
         if (why != null) {
             throw new PhaseSkipped(why);
         }
-        isolated = minority.in(ctx);
+        Node isolated = pickNode(ctx);
         List<Node> rest = new ArrayList<>(ctx.target().nodes());
         rest.remove(isolated);
         majority = List.copyOf(rest);
@@ -61,7 +59,7 @@ public final class Partition extends TimedFault {
         // from the moment the cut is in place: a write sent later cannot reach the other side
         markApplied();
         cutMillis = System.currentTimeMillis();
-        ctx.event("partitioned", isolated, (minority == Pick.LEADER ? "the leader, " : "a follower, ") + "cut off from "
+        ctx.event("partitioned", isolated, (pick() == Pick.LEADER ? "the leader, " : "a follower, ") + "cut off from "
                 + majority.stream().map(Node::name).toList() + " both ways");
     }
 
@@ -78,27 +76,27 @@ public final class Partition extends TimedFault {
         healNanos = System.nanoTime();
         healMillis = System.currentTimeMillis();
         ctx.target().healNetwork();
-        ctx.event("healed", isolated, "cut lifted after " + Log.seconds(held));
-        ctx.cluster().awaitLeader("every node, " + isolated.name() + " too, to name the same leader after the heal", ctx.timeout());
+        ctx.event("healed", isolated(), "cut lifted after " + Log.seconds(held));
+        ctx.awaitLeader("after the heal, every node, " + isolated().name() + " too,", null);
     }
 
     /**
      * Figure "writes during the cut": of the writes {@code phase} sent while the cut was in place, how many each side
      * acknowledged of how many it was sent. Returns how many the cut-off node acknowledged.
      */
-    public int writesDuringTheCut(History history, String phase, java.util.function.BiConsumer<String, Object> figure) {
+    public int writesDuringTheCut(History history, String phase, BiConsumer<String, Object> figure) {
         int[] sent = new int[2];
         int[] acked = new int[2];
         for (History.Op op : history.ops(phase)) {
             if (op.sentMillis() < cutMillis || op.sentMillis() >= healMillis) {
                 continue;
             }
-            int side = isolated.name().equals(op.node()) ? 1 : 0;
+            int side = isolated().name().equals(op.node()) ? 1 : 0;
             sent[side]++;
             acked[side] += op.outcome() == History.Outcome.ACKNOWLEDGED ? 1 : 0;
         }
         figure.accept("writes during the cut", "majority " + acked[0] + " of " + sent[0] + " acknowledged, cut-off "
-                + isolated.name() + " " + acked[1] + " of " + sent[1]);
+                + isolated().name() + " " + acked[1] + " of " + sent[1]);
         if (acked[1] > 0) {
             Log.step("the cut-off node acknowledged %d write%s during the cut: the checker judges each like any other",
                     acked[1], acked[1] == 1 ? "" : "s");
@@ -117,17 +115,12 @@ public final class Partition extends TimedFault {
 
     /** The node on the minority side. */
     public Node isolated() {
-        return isolated;
+        return node();
     }
 
     /** The nodes on the majority side. */
     public List<Node> majority() {
         return majority;
-    }
-
-    /** Which node the minority is. */
-    public Pick minority() {
-        return minority;
     }
 
     /** Time since the heal. */

@@ -13,23 +13,20 @@ import java.util.Map;
  * its memory and its belief that it leads, but runs no code), held for {@link #bound()}, then SIGCONT. Jepsen's and
  * ArcadeDB's own LongPause fault. Records "paused" and "resumed" with their times; healed once the process runs again.
  */
-public final class Pause extends TimedFault {
+public final class Pause extends OneNodeFault {
     /** Others can elect a leader while one node is frozen only with 3 or more nodes. */
-    public static final int NODES_NEEDED = 3;
+    public static final int NODES_NEEDED = OneNodeFault.NODES_NEEDED;
     /** ArcadeDB's Raft election timeout keys (reference: arcadedb-ha-api.md, Raft timings). */
     public static final String ELECTION_TIMEOUT_MAX = "arcadedb.ha.electionTimeoutMax";
     /** Their default since 26.5.1: 10 s. */
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofSeconds(10);
 
-    private final Pick pick;
     private final Duration bound;
-    private Node node;
     private long pausedMillis = -1;
     private long resumedMillis = -1;
 
     private Pause(Pick pick, Duration bound) {
-        super(NODES_NEEDED);
-        this.pick = pick;
+        super(pick);
         this.bound = bound;
     }
 
@@ -72,39 +69,34 @@ public final class Pause extends TimedFault {
 
     @Override
     public String name() {
-        return "pause " + pick + " for " + Log.seconds(bound) + " (SIGSTOP, then SIGCONT)";
+        return "pause " + pick() + " for " + Log.seconds(bound) + " (SIGSTOP, then SIGCONT)";
     }
 
     @Override
     public void apply(FaultContext ctx) {
-        node = pick.in(ctx);
+        Node node = pickNode(ctx);
         markApplied();
         pausedMillis = System.currentTimeMillis();
-        ctx.event("paused", node, (pick == Pick.LEADER ? "the leader, " : "") + "frozen (SIGSTOP) for " + Log.seconds(bound));
+        ctx.event("paused", node, (pick() == Pick.LEADER ? "the leader, " : "") + "frozen (SIGSTOP) for " + Log.seconds(bound));
         ctx.target().freeze(node);
     }
 
     /** Holds the pause until {@link #bound()} has passed since it began, then resumes the process. */
     @Override
     public void heal(FaultContext ctx) {
-        Wait.until("the pause of " + node + " to last " + Log.seconds(bound), Duration.ofMillis(100), bound.plusSeconds(5),
+        Wait.until("the pause of " + node() + " to last " + Log.seconds(bound), Duration.ofMillis(100), bound.plusSeconds(5),
                 this::sinceApplied, since -> since.compareTo(bound) >= 0);
         resume(ctx);
     }
 
     /** Resumes the process now (also when the phase gives up early); harmless when already resumed. */
     public void resume(FaultContext ctx) {
-        if (node == null || resumedMillis >= 0) {
+        if (node() == null || resumedMillis >= 0) {
             return;
         }
-        ctx.target().thaw(node);
+        ctx.target().thaw(node());
         resumedMillis = System.currentTimeMillis();
-        ctx.event("resumed", node, "resumed (SIGCONT) after " + Log.seconds(sinceApplied()));
-    }
-
-    /** The frozen node (after {@link #apply}). */
-    public Node node() {
-        return node;
+        ctx.event("resumed", node(), "resumed (SIGCONT) after " + Log.seconds(sinceApplied()));
     }
 
     public Duration bound() {
@@ -119,7 +111,6 @@ public final class Pause extends TimedFault {
     public long resumedMillis() {
         return resumedMillis;
     }
-
 
     /** "+3.2 s after the pause, 12.0 s before the resume": a moment relative to both ends of the pause. */
     public String relative(long atMillis) {

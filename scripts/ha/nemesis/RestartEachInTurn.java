@@ -46,7 +46,7 @@ public final class RestartEachInTurn extends TimedFault {
             long t0 = System.nanoTime();
             ctx.event("stopped", node, "graceful restart");
             target.restartGracefully(node);
-            target.awaitReplacement(node, incarnation, ctx.timeout());
+            ctx.awaitReplacement(node, incarnation);
             ctx.event("ready-again", node, "back and ready after a graceful restart");
             step.after(node, Duration.ofNanos(System.nanoTime() - t0));
         }

@@ -5,9 +5,7 @@ import ha.core.Log;
 import ha.core.Node;
 import ha.core.PeerIds;
 import ha.core.UsageException;
-import ha.core.Wait;
 import ha.target.Target;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -57,17 +55,17 @@ public final class ScaleOut extends TimedFault {
             throw new UsageException("--scale-to " + to + " does not grow the cluster: it has " + before.size() + " nodes");
         }
         ctx.event("scaled", null, "from " + before.size() + " to " + to + " nodes");
-        target.scaleTo(to, ctx.timeout());
+        ctx.scaleTo(to);
         added = target.nodes().subList(before.size(), to);
-        if (!target.joinsOnItsOwn(ctx.cluster().version(ctx.timeout()))) {
-            Node leader = ctx.cluster().awaitLeader("the original nodes to name the same leader", ctx.timeout(), before);
+        if (!target.joinsOnItsOwn(ctx.version())) {
+            Node leader = ctx.awaitLeader("the original nodes", before);
             for (Node node : added) {
                 String id = target.peerIdOf(node);
                 Log.step("%s does not join on its own: adding %s through the leader %s", node, id, leader);
-                Wait.until("the leader " + leader + " to add peer " + node, Wait.HTTP_POLL, ctx.timeout(),
+                ctx.until("the leader " + leader + " to add peer " + node,
                         () -> target.client(leader).addPeer(id, PeerIds.host(id) + ":" + PeerIds.raftPort(id)), answer -> true);
             }
-            target.awaitRollout(ctx.timeout());
+            ctx.awaitRollout();
         }
     }
 
@@ -76,15 +74,15 @@ public final class ScaleOut extends TimedFault {
         if (keep || added.isEmpty()) {
             return;
         }
-        Node leader = ctx.cluster().awaitLeader(ctx.timeout());
+        Node leader = ctx.awaitLeader("every node", null);
         for (int i = added.size() - 1; i >= 0; i--) {
             Node node = added.get(i);
             String id = ctx.target().peerIdOf(node);
-            Wait.until("the leader " + leader + " to remove peer " + node + " from the Raft configuration", Wait.HTTP_POLL,
-                    ctx.timeout(), () -> removePeer(ctx.target(), leader, id), removed -> removed);
+            ctx.until("the leader " + leader + " to remove peer " + node + " from the Raft configuration",
+                    () -> removePeer(ctx.target(), leader, id), removed -> removed);
         }
         ctx.event("scaled", null, "back to " + before.size() + " nodes");
-        ctx.target().scaleTo(before.size(), ctx.timeout());
+        ctx.scaleTo(before.size());
     }
 
     /** The nodes the fault added (after {@link #apply}). */

@@ -23,31 +23,36 @@ import java.util.TreeSet;
  * every write of the run, the availability bound, and the cluster invariants. A phase says only which fault and what
  * else it expects.
  */
-public abstract class DisruptivePhase extends PhaseScript {
+public abstract class DisruptivePhase<F extends Fault> extends PhaseScript {
     /** Writes acknowledged before the fault and again after it, so the writer is seen to work on both sides. */
     protected static final int WRITES_AROUND_THE_FAULT = 5;
 
-    private final int nodesNeeded;
+    private final String writer;
+    private final String after;
+    private F fault;
 
-    /** A phase whose fault needs at least {@code nodesNeeded} nodes (the fault type's NODES_NEEDED). */
-    protected DisruptivePhase(int nodesNeeded) {
-        this.nodesNeeded = nodesNeeded;
+    /**
+     * A phase whose fault needs at least {@code nodesNeeded} nodes (the fault type's NODES_NEEDED); {@code writer} is the
+     * background writer's marker part ("failover"), or null when the phase writes nothing under the fault; {@code after}
+     * ("after the failover") is how the invariants' failure names the moment.
+     */
+    protected DisruptivePhase(int nodesNeeded, String writer, String after) {
+        super(nodesNeeded);
+        this.writer = writer;
+        this.after = after;
     }
 
-    /** The fault this phase injects in this run. */
-    protected abstract Fault fault(PhaseContext ctx);
+    /** A new fault of this phase's kind, for this run. */
+    protected abstract F newFault(PhaseContext ctx);
 
-    /** The background writer's marker part ("failover"); null (the default) when the phase writes nothing under the fault. */
-    protected String writer() {
-        return null;
+    /** The fault of this run, once {@link #newFault} made it (null before). */
+    protected F fault() {
+        return fault;
     }
 
-    /** "after the failover": how the invariants' failure names the moment. */
-    protected abstract String after();
-
-    @Override
-    public int minimumNodes() {
-        return nodesNeeded;
+    /** How the invariants' failure names the moment after the fault: the constructor's, unless a phase knows better. */
+    protected String after() {
+        return after;
     }
 
     /** Throws {@link PhaseSkipped} when the cluster cannot have this fault (by default it always can). */
@@ -80,27 +85,27 @@ public abstract class DisruptivePhase extends PhaseScript {
         Node leader = ctx.awaitLeader();
         ctx.ensureSchema(leader);
         prepare(ctx, leader);
-        Fault fault = fault(ctx);
+        fault = newFault(ctx);
         Verdicts verdicts = new Verdicts();
-        if (writer() == null) {
+        if (writer == null) {
             FaultContext fc = ctx.faultContext(ctx.awaitLeader());
-            disturb(ctx, fault, fc);
+            disturb(ctx, fc);
             verdicts.add(judgeWrites(ctx)).add(judgeMore(ctx));
         } else {
-            try (BackgroundWriter writer = ctx.startWriter(writer())) {
-                writer.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
+            try (BackgroundWriter background = ctx.startWriter(writer)) {
+                background.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
                 FaultContext fc = ctx.faultContext(ctx.awaitLeader());
-                disturb(ctx, fault, fc);
-                writer.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
-                writer.stop();
-                verdicts.add(judgeWrites(ctx)).add(availability(ctx, writer)).add(judgeMore(ctx));
+                disturb(ctx, fc);
+                background.awaitMoreAcknowledged(WRITES_AROUND_THE_FAULT, ctx.timeout());
+                background.stop();
+                verdicts.add(judgeWrites(ctx)).add(availability(ctx, background)).add(judgeMore(ctx));
             }
         }
         verdicts.hear(() -> ctx.invariants().await(after()));
         verdicts.throwIfAnyFailed();
     }
 
-    private void disturb(PhaseContext ctx, Fault fault, FaultContext fc) {
+    private void disturb(PhaseContext ctx, FaultContext fc) {
         Log.step("fault: %s", fault.name());
         fault.apply(fc);
         whileApplied(ctx, fc);

@@ -6,7 +6,6 @@ import ha.check.History;
 import ha.check.Rows;
 import ha.client.ClusterStatus;
 import ha.core.Node;
-import ha.core.Wait;
 import ha.nemesis.Pause;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,7 +56,7 @@ public final class PauseChecks {
     public long awaitFollowing(PhaseContext ctx, Pause pause, Node leader) {
         Node woken = pause.node();
         String leaderId = ctx.target().peerIdOf(leader);
-        Wait.until(woken + " to follow " + leader + " after the resume", Wait.HTTP_POLL, ctx.timeout(), () -> {
+        ctx.until(woken + " to follow " + leader + " after the resume", () -> {
             ClusterStatus s = ctx.target().client(woken).cluster();
             status(ctx.cluster(), s);
             read(ctx, woken, pause);

@@ -8,14 +8,18 @@ import ha.check.Rows;
 import ha.check.ServerLogs;
 import ha.core.Log;
 import ha.core.Node;
+import ha.core.ServerVersion;
 import ha.core.Wait;
 import ha.nemesis.FaultContext;
 import ha.target.Target;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /**
  * What a running phase gets: the target and the cluster verbs, its deadline, the run's history and state, and a place
@@ -75,7 +79,7 @@ public final class PhaseContext {
 
     /** {@code count} row markers of this run, {@code <run id>-<label>-00001} and on. */
     public List<String> markers(String label, int count) {
-        java.util.List<String> markers = new java.util.ArrayList<>();
+        List<String> markers = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             markers.add(String.format("%s-%s-%05d", runId(), label, i));
         }
@@ -114,14 +118,44 @@ public final class PhaseContext {
 
     // ---------------------------------------------------------------- verbs, with the phase's deadline
 
+    /** Polls {@code observe} at HTTP pace until {@code ready} accepts what it saw, up to the phase's deadline; returns that. */
+    public <T> T until(String description, Callable<T> observe, Predicate<T> ready) {
+        return Wait.until(description, Wait.HTTP_POLL, timeout(), observe, ready);
+    }
+
     /** Waits until every node names the same leader, which says so itself; returns it. */
     public Node awaitLeader() {
         return cluster().awaitLeader(timeout());
     }
 
-    /** As {@link #awaitLeader()}, described as the phase needs it ("every node, the restarted one too, …"). */
-    public Node awaitLeader(String description) {
-        return cluster().awaitLeader(description, timeout());
+    /** As {@link #awaitLeader()}, the wait named "{@code who} to name the same leader" ("every node, the restarted one too"). */
+    public Node awaitLeader(String who) {
+        return cluster().awaitLeader(ClusterOps.oneLeader(who), timeout());
+    }
+
+    /** As {@link #awaitLeader(String)} among some of the nodes only. */
+    public Node awaitLeader(String who, List<Node> among) {
+        return cluster().awaitLeader(ClusterOps.oneLeader(who), timeout(), among);
+    }
+
+    /** The servers' version (asked once per run), which says which status fields they report. */
+    public ServerVersion version() {
+        return cluster().version(timeout());
+    }
+
+    /** Waits until the target's nodes are rolled out and ready (the StatefulSet on Kubernetes, the processes locally). */
+    public void awaitRollout() {
+        target().awaitRollout(timeout());
+    }
+
+    /** Waits until {@code leader} reports every follower HEALTHY. */
+    public void awaitFollowersHealthy(Node leader) {
+        cluster().awaitFollowersHealthy(leader, timeout());
+    }
+
+    /** Waits until {@code leader} reports {@code follower} HEALTHY. */
+    public void awaitFollowerHealthy(Node leader, Node follower) {
+        cluster().awaitFollowerHealthy(leader, follower, timeout());
     }
 
     /** Creates the test database and row type through {@code leader}, unless they exist. */
@@ -132,6 +166,36 @@ public final class PhaseContext {
     /** Inserts one row through {@code node}, retrying transient failures; returns the acknowledging answer's commit index. */
     public Long insertAcknowledged(Node node, String marker) {
         return rows().insertAcknowledged(node, marker, phase, timeout());
+    }
+
+    /** Inserts every row of {@code markers} through {@code node}, each acknowledged before the next is sent. */
+    public void insertAllAcknowledged(Node node, List<String> markers) {
+        rows().insertAllAcknowledged(node, markers, phase, timeout());
+    }
+
+    /** As {@link #insertAllAcknowledged(Node, List)}, each row with a payload of {@code payloadChars} characters. */
+    public void insertAllAcknowledged(Node node, List<String> markers, int payloadChars) {
+        rows().insertAllAcknowledged(node, markers, phase, payloadChars, timeout());
+    }
+
+    /** Whether the first answer of {@code node} to a read at {@code consistency} (after {@code readAfter}, or null) holds the row. */
+    public boolean holdsAtFirstAnswer(Node node, String marker, String consistency, Long readAfter) {
+        return rows().holdsAtFirstAnswer(node, marker, consistency, readAfter, timeout());
+    }
+
+    /** Waits until every node holds every row of {@code markers}. */
+    public void awaitOnEveryNode(Set<String> markers) {
+        rows().awaitOnEveryNode(markers, timeout());
+    }
+
+    /** Waits until {@code node} holds every row of {@code markers} ({@code what} names them in the wait). */
+    public void awaitOn(Node node, Set<String> markers, String what) {
+        rows().awaitOn(node, markers, what, timeout());
+    }
+
+    /** Waits until {@code node} holds exactly the rows {@code leader} holds; returns how many. */
+    public int awaitSameRowsAs(Node leader, Node node) {
+        return rows().awaitSameRowsAs(leader, node, timeout());
     }
 
     /** The cluster invariants, with this phase's deadline. */
@@ -154,8 +218,8 @@ public final class PhaseContext {
      * election as an event ({@code why}) and the new leader and, where the server logs show them, the terms as figures.
      */
     public Node awaitNewTermLeader(String who, List<Node> among, Elections.Before before, String why) {
-        ClusterOps.Views views = Wait.until(who + " to agree on a leader elected in a new term", Wait.HTTP_POLL, timeout(),
-                () -> cluster().views(among), v -> Elections.newTermLeader(target(), v, before) != null);
+        ClusterOps.Views views = until(who + " to agree on a leader elected in a new term", () -> cluster().views(among),
+                v -> Elections.newTermLeader(target(), v, before) != null);
         Node leader = Elections.newTermLeader(target(), views, before);
         event("became-leader", leader, why);
         figure("new leader", leader.name());
@@ -168,14 +232,14 @@ public final class PhaseContext {
 
     /** Waits until this phase's history holds a write acknowledged at or after {@code sinceMillis} (epoch millis). */
     public void awaitWriteAcknowledgedSince(long sinceMillis, String description) {
-        Wait.until(description, Wait.HTTP_POLL, timeout(), () -> history().ops(phase).stream()
+        until(description, () -> history().ops(phase).stream()
                 .filter(o -> o.outcome() == History.Outcome.ACKNOWLEDGED && o.answeredMillis() >= sinceMillis).count(), n -> n > 0);
     }
 
     /** Waits until every node holds the same number of rows of this run; false (and nothing thrown) when that did not happen in time. */
     public boolean awaitSameRowCounts(String description) {
         try {
-            Wait.until(description, Wait.HTTP_POLL, timeout(), () -> target().nodes().stream()
+            until(description, () -> target().nodes().stream()
                     .map(n -> rows().markers(n).stream().filter(m -> m.startsWith(runId())).count()).toList(),
                     counts -> Set.copyOf(counts).size() == 1);
             return true;

@@ -7,13 +7,32 @@ import picocli.CommandLine.Mixin;
 /**
  * What every phase script shares: the common options, and running alone when invoked as its own JBang alias. The
  * phase's name and one-line purpose are read from its {@code @Command} (alias {@code ha-<name>}, first description
- * line), so the alias, {@code --help}, reports and the driver's list cannot disagree.
+ * line), so the alias, {@code --help}, reports and the driver's list cannot disagree. The attributes every phase's
+ * command has (--help, --version, options in declaration order) are here; picocli reads them through the subclass.
  */
+@Command(mixinStandardHelpOptions = true, sortOptions = false, version = Cli.VERSION)
 public abstract class PhaseScript implements Phase, Callable<Integer> {
     private static final String ALIAS_PREFIX = "ha-";
 
     @Mixin
     protected CommonOptions common = new CommonOptions();
+
+    private final int minimumNodes;
+
+    /** A phase that runs on any number of nodes. */
+    protected PhaseScript() {
+        this(1);
+    }
+
+    /** A phase that needs at least {@code minimumNodes} nodes (fewer: skipped, with the reason). */
+    protected PhaseScript(int minimumNodes) {
+        this.minimumNodes = minimumNodes;
+    }
+
+    @Override
+    public int minimumNodes() {
+        return minimumNodes;
+    }
 
     @Override
     public String name() {
