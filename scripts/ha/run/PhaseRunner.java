@@ -50,7 +50,7 @@ public final class PhaseRunner {
         RunLock lock = RunLock.take(dir, "--report-dir", runId());
         options.local.namedPeers |= phases.stream().anyMatch(Phase::cutsTheNetwork);
         try {
-            return run(phases, dir, lock, start);
+            return runLocked(phases, dir, lock, start);
         } catch (UsageException e) {
             if (!dirExisted) {
                 lock.closeAndForget();
@@ -62,9 +62,9 @@ public final class PhaseRunner {
         }
     }
 
-    private int run(List<Phase> phases, Path dir, RunLock lock, long start) {
+    private int runLocked(List<Phase> phases, Path dir, RunLock lock, long start) {
         RunReport.replaceEarlier(dir);
-        RunReport report = new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
+        RunReport report = newReport(dir, phases);
         AtomicBoolean finished = new AtomicBoolean();
         AtomicReference<Target> opened = new AtomicReference<>();
         Thread onInterrupt = new Thread(() -> {
@@ -95,7 +95,7 @@ public final class PhaseRunner {
             report.target(target.describe());
             report.write();
             try {
-                List<PhaseResult> results = run(target, phases, report);
+                List<PhaseResult> results = runPhases(target, phases, report);
                 printSummary(results, Duration.ofNanos(System.nanoTime() - start));
                 Log.info("reports: %s", report.dir().resolve("summary.txt"));
                 return results.stream().anyMatch(PhaseResult::failed) ? Cli.FAILED : Cli.PASSED;
@@ -144,99 +144,93 @@ public final class PhaseRunner {
         report.interrupted(now.name(), phase);
     }
 
-    private RunReport newReport(List<Phase> phases) {
-        Path dir = RunReport.prepare(options.reports.reportDir());
-        RunReport report = new RunReport(dir, runId(), phases.stream().map(Phase::name).toList());
-        report.write();
-        return report;
+    /** The run's report in {@code dir} (an earlier run's files moved aside), listing {@code phases}; nothing written yet. */
+    private RunReport newReport(Path dir, List<Phase> phases) {
+        return new RunReport(RunReport.prepare(dir), runId(), phases.stream().map(Phase::name).toList());
     }
 
     /** Runs the phases against an open target, writing reports into the report dir. */
     public List<PhaseResult> run(Target target, List<Phase> phases) {
-        RunReport report = newReport(phases);
+        RunReport report = newReport(options.reports.reportDir(), phases);
         report.target(target.describe());
-        return run(target, phases, report);
+        report.write();
+        return runPhases(target, phases, report);
     }
 
-    private List<PhaseResult> run(Target target, List<Phase> phases, RunReport report) {
-        ClusterOps cluster = new ClusterOps(target);
-        History history = new History(report.dir().resolve(RunReport.HISTORY));
-        Rows rows = new Rows(target, options.database, history);
-        try {
-            return run(target, phases, report, cluster, rows);
-        } finally {
-            history.close();
-        }
-    }
-
-    private List<PhaseResult> run(Target target, List<Phase> phases, RunReport report, ClusterOps cluster, Rows rows) {
-        String runId = report.runId();
-        History history = rows.history();
-        PhaseContext.Run run = new PhaseContext.Run(target, cluster, rows, runId, options.timeout, options.writeVia,
-                options.maxUnavailable, new RunState());
-        Log.info("ArcadeDB HA suite, run %s: %d phase%s against %s", runId, phases.size(), phases.size() == 1 ? "" : "s", target.describe());
-        List<PhaseResult> results = new ArrayList<>();
-        boolean stop = false;
-        boolean collected = false;
-        for (int i = 0; i < phases.size(); i++) {
-            Phase phase = phases.get(i);
-            String head = "[" + (i + 1) + "/" + phases.size() + "] " + phase.name();
-            if (stop) {
-                PhaseResult skipped = new PhaseResult(phase.name(), PhaseResult.Status.skipped, Duration.ZERO, "not run: an earlier phase failed (--fail-fast)", Map.of());
-                results.add(skipped);
-                report.add(skipped);
-                Log.info("%s skipped: an earlier phase failed", head);
-                continue;
-            }
-            long t0 = System.nanoTime();
-            running = new Running(phase.name(), head, t0);
-            Log.info("%s: %s", head, phase.summary());
-            PhaseContext ctx = new PhaseContext(run, phase.name());
-            history.event(phase.name(), "phase-start", null, null);
-            PhaseResult.Status status;
-            String message;
-            try {
-                skipIfTooSmall(phase, target);
-                phase.run(ctx);
-                status = PhaseResult.Status.passed;
-                message = "";
-            } catch (PhaseSkipped e) {
-                status = PhaseResult.Status.skipped;
-                message = e.getMessage();
-            } catch (PhaseFailure | SuiteException e) {
-                status = PhaseResult.Status.failed;
-                message = e.getMessage();
-            } catch (Exception e) {
-                status = PhaseResult.Status.failed;
-                message = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            running = null;
-            history.event(phase.name(), "phase-end", null, status.name());
-            message = Redactor.redact(message);
-            PhaseResult result = new PhaseResult(phase.name(), status, took, message, Map.copyOf(ctx.figures()));
-            results.add(result);
-            switch (status) {
-                case passed -> Log.info("%s passed (%s)", head, Log.seconds(took));
-                case skipped -> Log.info("%s skipped (%s): %s", head, Log.seconds(took), message);
-                case failed -> {
-                    Log.info("%s FAILED (%s): %s", head, Log.seconds(took), message);
-                    stop = failFast;
+    /** Every phase in turn (after a failure with --fail-fast, the rest skipped), into one history and one report. */
+    private List<PhaseResult> runPhases(Target target, List<Phase> phases, RunReport report) {
+        try (History history = new History(report.dir().resolve(RunReport.HISTORY))) {
+            PhaseContext.Run run = new PhaseContext.Run(target, new ClusterOps(target), new Rows(target, options.database, history),
+                    report.runId(), options.timeout, options.writeVia, options.maxUnavailable, new RunState());
+            Log.info("ArcadeDB HA suite, run %s: %d phase%s against %s", report.runId(), phases.size(), phases.size() == 1 ? "" : "s",
+                    target.describe());
+            List<PhaseResult> results = new ArrayList<>();
+            boolean stop = false;
+            boolean collected = false;
+            for (int i = 0; i < phases.size(); i++) {
+                Phase phase = phases.get(i);
+                String head = "[" + (i + 1) + "/" + phases.size() + "] " + phase.name();
+                PhaseResult result;
+                if (stop) {
+                    result = new PhaseResult(phase.name(), PhaseResult.Status.skipped, Duration.ZERO, "not run: an earlier phase failed (--fail-fast)", Map.of());
+                    Log.info("%s skipped: an earlier phase failed", head);
+                } else {
+                    result = runOne(phase, head, new PhaseContext(run, phase.name()), target, history);
+                    stop = result.failed() && failFast;
                 }
-                case interrupted -> Log.info("%s interrupted (%s)", head, Log.seconds(took));
+                results.add(result);
+                if (result.failed() && !collected && options.reports.collect != ReportOptions.Collect.never) {
+                    collectDiagnostics(target, report);   // at the first failure, before later phases change what is there
+                    collected = true;
+                }
+                report.add(result);
             }
-            if (status == PhaseResult.Status.failed && !collected && options.reports.collect != ReportOptions.Collect.never) {
-                Diagnostics.collect(target, report.dir().resolve("diagnostics"));
-                report.diagnosticsCollected();
-                collected = true;
+            if (!collected && options.reports.collect == ReportOptions.Collect.always) {
+                collectDiagnostics(target, report);
             }
-            report.add(result);
+            return results;
         }
-        if (!collected && options.reports.collect == ReportOptions.Collect.always) {
-            Diagnostics.collect(target, report.dir().resolve("diagnostics"));
-            report.diagnosticsCollected();
+    }
+
+    /** One phase: its header, its run (too small a cluster skips it), its result line, its start and end in the history. */
+    private PhaseResult runOne(Phase phase, String head, PhaseContext ctx, Target target, History history) {
+        long t0 = System.nanoTime();
+        running = new Running(phase.name(), head, t0);
+        Log.info("%s: %s", head, phase.summary());
+        history.event(phase.name(), "phase-start", null, null);
+        PhaseResult.Status status;
+        String message;
+        try {
+            skipIfTooSmall(phase, target);
+            phase.run(ctx);
+            status = PhaseResult.Status.passed;
+            message = "";
+        } catch (PhaseSkipped e) {
+            status = PhaseResult.Status.skipped;
+            message = e.getMessage();
+        } catch (PhaseFailure | SuiteException e) {
+            status = PhaseResult.Status.failed;
+            message = e.getMessage();
+        } catch (Exception e) {
+            status = PhaseResult.Status.failed;
+            message = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        return results;
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        running = null;
+        history.event(phase.name(), "phase-end", null, status.name());
+        message = Redactor.redact(message);
+        switch (status) {
+            case passed -> Log.info("%s passed (%s)", head, Log.seconds(took));
+            case skipped -> Log.info("%s skipped (%s): %s", head, Log.seconds(took), message);
+            case failed -> Log.info("%s FAILED (%s): %s", head, Log.seconds(took), message);
+            case interrupted -> Log.info("%s interrupted (%s)", head, Log.seconds(took));
+        }
+        return new PhaseResult(phase.name(), status, took, message, Map.copyOf(ctx.figures()));
+    }
+
+    private static void collectDiagnostics(Target target, RunReport report) {
+        Diagnostics.collect(target, report.dir().resolve("diagnostics"));
+        report.diagnosticsCollected();
     }
 
     private static void skipIfTooSmall(Phase phase, Target target) {
