@@ -51,6 +51,6 @@ public class HaFailover extends DisruptivePhase<Crash> {
 
     @Override
     protected void afterHeal(PhaseContext ctx, FaultContext fc) {
-        ctx.awaitLeader("every node, the restarted one too");
+        ctx.awaitLeader("every node, the restarted one too,");
     }
 }

@@ -82,7 +82,7 @@ public class HaPartition extends DisruptivePhase<Partition> {
                     "elected by the majority during the cut");
             ctx.figure("time to new leader", Log.seconds(fault().sinceApplied()));
         } else {
-            leader = ctx.awaitLeader("during the cut, the majority " + fault().majority(), fault().majority());
+            leader = ctx.awaitLeader("the majority " + fault().majority() + " during the cut", fault().majority());
             ctx.figure("majority leader", leader.name() + (leader.equals(fc.leader()) ? " (unchanged)" : " (new)"));
         }
         IntStream.rangeClosed(1, MAJORITY_WRITES)

@@ -94,7 +94,7 @@ public class HaPause extends DisruptivePhase<Pause> {
         ctx.figure("woken node followed after", Log.seconds(Duration.ofMillis(followedMillis - fault().resumedMillis())));
         ctx.figure("woken node's first answer", checks.firstStatus());
         ctx.figure("linearizable reads on the woken node", checks.reads());
-        ctx.awaitLeader("every node, the woken one too");
+        ctx.awaitLeader("every node, the woken one too,");
     }
 
     @Override

@@ -165,7 +165,10 @@ public final class ClusterOps {
         return awaitLeader(description, timeout, null);
     }
 
-    /** How a leader wait is named: "{@code who} to name the same leader". */
+    /**
+     * How a leader wait is named: "{@code who} to name the same leader"; a {@code who} with an aside ends with its
+     * closing comma ("every node, the woken one too,").
+     */
     public static String oneLeader(String who) {
         return who + " to name the same leader";
     }

@@ -128,7 +128,7 @@ public final class PhaseContext {
         return cluster().awaitLeader(timeout());
     }
 
-    /** As {@link #awaitLeader()}, the wait named "{@code who} to name the same leader" ("every node, the restarted one too"). */
+    /** As {@link #awaitLeader()}, the wait named "{@code who} to name the same leader" ("every node, the restarted one too,"). */
     public Node awaitLeader(String who) {
         return cluster().awaitLeader(ClusterOps.oneLeader(who), timeout());
     }
