@@ -64,7 +64,7 @@ class SkippedTestsScriptTest {
     }
 
     /**
-     * A Maven build folder with one Surefire report: 4 tests, 1 failure, and the given skipped test cases, written as
+     * A Maven build folder with one Surefire report: 4 tests, 1 failure, and the given skipped test cases (at most 3), written as
      * Surefire 3.5.4 writes an aborted test (the exception's first line and its stack as the element's text).
      */
     private Path target(String... skippedCases) throws IOException {
@@ -72,7 +72,11 @@ class SkippedTestsScriptTest {
         Path reports = Files.createDirectories(target.resolve("surefire-reports"));
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"ha.x.SomeTest\" tests=\"4\""
                 + " failures=\"1\" errors=\"0\" skipped=\"" + skippedCases.length + "\">\n");
-        xml.append("<testcase name=\"passes\" classname=\"ha.x.SomeTest\" time=\"0.1\"/>\n");
+        for (int i = 1; i <= 3 - skippedCases.length; i++) {
+            xml.append("<testcase name=\"passes").append(i).append("\" classname=\"ha.x.SomeTest\" time=\"0.1\"/>\n");
+        }
+        xml.append("<testcase name=\"fails\" classname=\"ha.x.SomeTest\" time=\"0.1\">\n")
+                .append("<failure message=\"expected 1, saw 2\" type=\"org.opentest4j.AssertionFailedError\"/>\n</testcase>\n");
         for (String name : skippedCases) {
             xml.append("<testcase name=\"").append(name).append("\" classname=\"ha.x.SomeTest\" time=\"0\">\n")
                     .append("<skipped type=\"org.opentest4j.TestAbortedException\"><![CDATA[org.opentest4j.TestAbortedException: ")
@@ -143,6 +147,22 @@ class SkippedTestsScriptTest {
         assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
         assertEquals(List.of("surefire: 4 tests, 1 failures, 0 errors, 1 skipped", "  skipped: ha.x.SomeTest.portsInUse: no \"portsInUse\" here",
                 "real-server tests: none skipped"), run.stdout().lines().toList());
+    }
+
+    /** Surefire 3.5.4 writes a JUnit suite's report with its classes' cases inside and tests="0" on the root. */
+    @Test
+    void theCasesOfASuiteCountThoughItsReportSaysNone() throws Exception {
+        Path target = target();
+        Files.writeString(target.resolve("surefire-reports").resolve("TEST-ha.x.SomeSuiteTest.xml"),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"ha.x.SomeSuiteTest\" time=\"3.2\" tests=\"0\" errors=\"0\""
+                        + " skipped=\"0\" failures=\"0\">\n<testcase name=\"one\" classname=\"ha.x.RealATest\" time=\"1.5\"/>\n"
+                        + "<testcase name=\"two\" classname=\"ha.x.RealBTest\" time=\"1.2\">\n<failure message=\"expected 0, saw 1\"/>\n</testcase>\n"
+                        + "<testcase name=\"three\" classname=\"ha.x.RealBTest\" time=\"0\">\n<skipped message=\"no busybox\"/>\n</testcase>\n"
+                        + "</testsuite>\n");
+        Run run = check(Map.of(), target.toString());
+        assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+        assertEquals(List.of("surefire: 7 tests, 2 failures, 0 errors, 1 skipped"), run.lines("surefire:"), run.stdout());
+        assertEquals(List.of("  skipped: ha.x.RealBTest.three: no busybox"), run.lines("  skipped:"), run.stdout());
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * Tests that start real ArcadeDB servers take this machine-wide lock (a POSIX file lock in the temporary folder, so it
  * holds across the test JVMs Maven forks and across checkouts): on two cores, two real clusters at once slow each other's elections and restarts until the
- * verdicts measure the machine, not the suite. The other fork keeps running the simulator tests meanwhile.
+ * verdicts measure the machine, not the suite. Maven runs the real-server classes one after the other in one test JVM
+ * (ha.driver.RealServerSuiteTest), so the other JVM runs the simulator tests meanwhile instead of waiting here.
  * Taking the lock is what marks a test as a real-server test: when one is skipped (a failed assumption, or disabled), its
  * name and reason go to {@link RealServerSkips}, which ci/test.sh checks.
  */
